@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything keyrot needs on a fresh Debian 12 machine, and unpack the
+# kernel images the VM tests boot.  Idempotent and quiet when all is there.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${KEYROT_CACHE:-$top/.cache}
+
+pkgs=(
+	# build the module for both supported kernels
+	make gcc libc6-dev linux-headers-amd64 linux-headers-6.12-amd64
+	# full kernel sources: KUnit on UML, kunit.ko, checkpatch, YNL
+	linux-source-6.1 linux-source-6.12 flex bison libelf-dev bc xz-utils
+	# the VM: qemu, an initramfs of busybox, module tools, iproute2
+	qemu-system-x86 busybox-static kmod cpio iproute2
+	# userspace: libnl-3 for the genetlink family, OpenSSL for OAP
+	libnl-3-dev libnl-genl-3-dev libssl-dev pkg-config
+	# tests: vectors generator, wire decoder, YNL
+	python3 python3-cryptography python3-yaml python3-jsonschema
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Unpack the kernel image matching each installed headers tree, without
+# installing it (no postinst, /boot untouched).
+unpack_kernel() {
+	local abi=$1 dir=$cache/kernels/$1
+	[ -f "$dir/ok" ] && return 0
+	rm -rf "$dir" && mkdir -p "$dir/deb"
+	(cd "$dir/deb" && apt-get -o APT::Sandbox::User=root download -qq "linux-image-$abi" >/dev/null)
+	dpkg-deb -x "$dir"/deb/*.deb "$dir/root"
+	rm -rf "$dir/deb"
+	touch "$dir/ok"
+	echo "deps: unpacked linux-image-$abi"
+}
+
+for series in 6.1 6.12; do
+	unpack_kernel "$("$top/scripts/kernel-abi.sh" "$series")"
+done
