@@ -8,13 +8,15 @@
 #ifndef _UAPI_KEYROT_H
 #define _UAPI_KEYROT_H
 
+#include <linux/const.h>
+
 #define KEYROT_GENL_NAME	"keyrot"
 #define KEYROT_GENL_VERSION	1
 
 /* Spec sections 2 and 3: a root seed, its key id, the sequence space. */
 #define KEYROT_SEED_LEN		32
 #define KEYROT_KEY_ID_LEN	8
-#define KEYROT_SEQ_LIMIT	(1ULL << 33)
+#define KEYROT_SEQ_LIMIT	_BITULL(33)
 
 /* Spec section 4: the AEAD of a flow, fixed for its life. */
 enum keyrot_cipher {

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# keyrot: build and test.  README.md says what each target is for.
+#
+#   make deps     install what the project needs (apt), unpack kernel images
+#   make          build keyrot.ko in place against KDIR (default: Debian 6.1)
+#   make modules  build keyrot.ko for 6.1 and 6.12 in .cache/build/
+#   make kunit    KUnit on User-Mode Linux (kunit.py), VECTORS=file to swap
+#   make vmtest   the VM tests: harness self-test, KUnit on 6.1 and 6.12
+#   make check    everything above, from a fresh machine; ends "N passed, N failed"
+
+KVER	?= 6.1
+KABI	 = $(shell scripts/kernel-abi.sh $(KVER))
+KDIR	?= /usr/src/linux-headers-$(KABI)
+CACHE	?= $(CURDIR)/.cache
+
+export KEYROT_CACHE := $(CACHE)
+export KEYROT_RESULTS ?= $(CACHE)/results.tsv
+ifdef VECTORS
+export KEYROT_VECTORS := $(abspath $(VECTORS))
+endif
+
+.PHONY: all deps module modules kunit vmtest check clean
+
+all: module
+
+deps:
+	@scripts/deps.sh
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_KEYROT=m W=1 modules
+
+modules:
+	scripts/kbuild.sh 6.1 plain
+	scripts/kbuild.sh 6.12 plain
+
+kunit:
+	tests/kunit/uml.sh
+
+vmtest:
+	tests/vm/selftest.sh
+	tests/kunit/vm.sh 6.1
+	tests/kunit/vm.sh 6.12
+
+check: deps
+	@tests/check.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(CACHE)/build $(CACHE)/results.tsv
