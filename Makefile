@@ -35,12 +35,15 @@ modules:
 	scripts/kbuild.sh 6.12 plain
 
 kunit:
-	tests/kunit/uml.sh
+	tests/kunit/uml.sh um
 
 vmtest:
 	tests/vm/selftest.sh
+	tests/kunit/selftest.sh 6.1
 	tests/kunit/vm.sh 6.1
 	tests/kunit/vm.sh 6.12
+	tests/e2e/load.sh 6.1
+	tests/e2e/load.sh 6.12
 
 check: deps
 	@tests/check.sh

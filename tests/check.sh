@@ -39,11 +39,15 @@ part style tests/style.sh
 part spec $PY tests/lib/run_unittest.py --prefix spec \
 	tests/spec/test_keyrot_v1.py tests/spec/test_gen_vectors.py
 part ktap $PY tests/lib/run_unittest.py --prefix ktap tests/lib/test_ktap.py
-part kunit-uml tests/kunit/uml.sh
+part kunit-uml tests/kunit/uml.sh um
 part kunit-uml-alt-vectors tests/kunit/alt-vectors.sh
+part kunit-x86_64 tests/kunit/uml.sh x86_64
 part vm-selftest tests/vm/selftest.sh
+part kunit-vm-selftest tests/kunit/selftest.sh 6.1
 part kunit-vm-6.1 tests/kunit/vm.sh 6.1
 part kunit-vm-6.12 tests/kunit/vm.sh 6.12
+part load-6.1 tests/e2e/load.sh 6.1
+part load-6.12 tests/e2e/load.sh 6.12
 
 echo "=== total time $SECONDS s"
 scripts/summary.sh "$KEYROT_RESULTS"

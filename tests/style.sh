@@ -25,7 +25,7 @@ while IFS= read -r f; do
 		status=1
 	fi
 done < <(git ls-files -co --exclude-standard 'kmod/*.[ch]' 'kmod/tests/*.[ch]' \
-	 'uapi/*.h' 'tests/vm/selftest/*/*.c' | sort -u)
+	 'uapi/*.h' 'tests/vm/selftest/*/*.c' 'tests/kunit/example/*.c' | sort -u)
 
 while IFS= read -r f; do
 	if out=$("$src/scripts/kernel-doc" -none "$f" 2>&1) && [ -z "$out" ]; then

@@ -25,7 +25,7 @@ own=$cache/results-alt.tsv
 rm -f "$own"
 status=0
 KEYROT_RESULTS=$own KEYROT_VECTORS=$alt "$top/tests/kunit/uml.sh" || status=$?
-ran=$(grep -c $'^PASS\tuml-alt\\|^PASS\tuml/kr_keytree_vectors/' "$own" || true)
+ran=$(grep -c $'^PASS\tuml/kr_keytree_vectors/' "$own" || true)
 sed 's#\tuml/#\tuml-alt-vectors/#' "$own" >>"$KEYROT_RESULTS"
 
 if [ "$status" -eq 0 ] && [ "$ran" -eq "$rows" ]; then

@@ -1,31 +1,37 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# uml.sh: run keyrot's KUnit suites the way a kernel CI would, with
-# tools/testing/kunit/kunit.py on User-Mode Linux, from an unpacked
-# linux-source-6.1 with kmod/ placed in-tree as drivers/net/keyrot, under
-# kmod/.kunitconfig (lockdep, atomic-sleep checks, KASAN).  The tree and the
-# build directory stay in .cache/, so a rerun rebuilds only what changed.
-# Each test case becomes one line of $KEYROT_RESULTS (prefix "uml").
+# uml.sh [um|x86_64]: run keyrot's KUnit suites the way a kernel CI would,
+# with tools/testing/kunit/kunit.py, from an unpacked linux-source-6.1 with
+# kmod/ placed in-tree as drivers/net/keyrot, under kmod/.kunitconfig
+# (lockdep, KASAN).
+#   um      User-Mode Linux (the default): quick, but UML has no preemption,
+#           so no CONFIG_DEBUG_ATOMIC_SLEEP
+#   x86_64  an x86_64 kernel under QEMU (TCG), adding DEBUG_ATOMIC_SLEEP, so
+#           a sleep in a packet path fails the run
+# The tree and the build directories stay in .cache/, so a rerun rebuilds
+# only what changed.  Each test case becomes one line of $KEYROT_RESULTS
+# (prefix "uml" or "kunit-x86_64").
 # Environment: KEYROT_VECTORS (a vectors JSON of spec v1's format).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KEYROT_CACHE:-$top/.cache}
-src=$cache/linux-source-6.1
-build=$cache/kunit-uml
+arch=${1:-um}
 . "$top/tests/lib/results.sh"
+case "$arch" in
+um)	build=$cache/kunit-uml prefix=uml extra=() ;;
+x86_64)	build=$cache/kunit-x86_64 prefix=kunit-x86_64
+	extra=(--kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y
+	       --qemu_args "-monitor none -cpu max") ;;
+*)	echo "uml.sh: unknown arch '$arch' (um or x86_64)" >&2; exit 2 ;;
+esac
 
 vectors=${KEYROT_VECTORS:-$top/../shared/spec/vectors-v1.json}
 [ -f "$vectors" ] || vectors=$top/tests/vectors/vectors-v1.json
 vectors=$(realpath "$vectors")
 
-if [ ! -f "$src/.keyrot-unpacked" ]; then
-	echo "uml: unpacking linux-source-6.1 into $src"
-	rm -rf "$src" && mkdir -p "$src"
-	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$src" --strip-components=1
-	touch "$src/.keyrot-unpacked"
-fi
+src=$("$top/scripts/linux-source.sh" 6.1)
 
 # Our sources in-tree: a symlink and one line in each parent file.
 ln -sfn "$top/kmod" "$src/drivers/net/keyrot"
@@ -39,21 +45,21 @@ grep -q 'CONFIG_KEYROT' "$src/drivers/net/Makefile" ||
 mkdir -p "$build"
 rm -f "$build/test.log"
 set +e
-(cd "$src" && python3 tools/testing/kunit/kunit.py run --arch=um \
+(cd "$src" && python3 tools/testing/kunit/kunit.py run --arch="$arch" \
 	--kunitconfig="$top/kmod/.kunitconfig" --build_dir="$build" \
 	--jobs="$(nproc)" --timeout=900 \
-	--make_options "KEYROT_VECTORS=$vectors")
+	--make_options "KEYROT_VECTORS=$vectors" "${extra[@]}")
 status=$?
 set -e
 
 if [ ! -s "$build/test.log" ]; then
-	kr_result FAIL uml/kunit "kunit.py exited $status before any test ran"
+	kr_result FAIL "$prefix/kunit" "kunit.py exited $status before any test ran"
 	exit 1
 fi
 set +e
-python3 "$top/tests/lib/ktap.py" --prefix uml --results "$KEYROT_RESULTS" \
+python3 "$top/tests/lib/ktap.py" --prefix "$prefix" --results "$KEYROT_RESULTS" \
 	"$build/test.log"
 ktap=$?
 set -e
-[ "$status" -eq 0 ] || { echo "uml: kunit.py exited $status"; exit 1; }
+[ "$status" -eq 0 ] || { echo "$prefix: kunit.py exited $status"; exit 1; }
 exit "$ktap"
