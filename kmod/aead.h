@@ -17,6 +17,7 @@ enum kr_aead_sizes {
 };
 
 struct crypto_aead *kr_aead_tfm_new(u8 cipher, const u8 *key);
+struct crypto_aead *kr_aead_tfm_new_sync(u8 cipher, const u8 *key);
 void kr_aead_tfm_free(struct crypto_aead *tfm);
 bool kr_aead_cipher_valid(u8 cipher);
 

@@ -11,10 +11,25 @@
 #ifndef _KR_COMPAT_H
 #define _KR_COMPAT_H
 
+#include <linux/crypto.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "keyrot needs Linux 6.1 or later"
+#endif
+
+/*
+ * Crypto completion callbacks take the request's data pointer since 6.3
+ * (before: the request).  KR_CRYPTO_DONE(name) declares one; in its body
+ * kr_crypto_done_data() is the data pointer given to the request.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define KR_CRYPTO_DONE(name)	void name(void *kr_done_arg, int err)
+#define kr_crypto_done_data()	(kr_done_arg)
+#else
+#define KR_CRYPTO_DONE(name) \
+	void name(struct crypto_async_request *kr_done_arg, int err)
+#define kr_crypto_done_data()	(kr_done_arg->data)
 #endif
 
 #endif /* _KR_COMPAT_H */

@@ -561,6 +561,67 @@ u32 kr_keytree_leaves_remaining(struct kr_keytree *tree, unsigned int d)
 }
 
 /**
+ * kr_keytree_trial_tfm() - a scratch transform for a far-ahead packet
+ * @tree: the tree
+ * @d: the receive direction
+ * @s: the packet's sequence number, beyond the prepared leaves
+ *
+ * Spec section 5: the leaf key for @s is derived into scratch memory,
+ * leaving the tree as it was: nothing is kept unless the packet
+ * authenticates, after which the caller moves the cursor there for real.
+ *
+ * Context: Process context; may sleep.
+ * Return: a synchronous transform the caller frees with kr_aead_tfm_free(),
+ * or ERR_PTR(-ENOKEY) if that leaf is already passed.
+ */
+struct crypto_aead *kr_keytree_trial_tfm(struct kr_keytree *tree,
+					 unsigned int d, u64 s)
+{
+	u8 info[sizeof(info_leaf)], key[KR_TREE_KEY_LEN];
+	u32 idx = s >> KR_LEAF_SHIFT, n = node_of(idx);
+	struct kr_leafset *scratch = NULL;
+	struct crypto_aead *tfm;
+	int ret = 0;
+	bool passed;
+
+	if (s >= KR_SEQ_LIMIT)
+		return ERR_PTR(-ENOKEY);
+	mutex_lock(&tree->prep_lock);
+	spin_lock_bh(&tree->dir[d].lock);
+	passed = idx < tree->dir[d].lo;
+	spin_unlock_bh(&tree->dir[d].lock);
+	if (passed) {
+		ret = -ENOKEY;
+	} else if (tree->leafset[d][n]) {
+		memcpy(key, tree->leafset[d][n]->key[idx % KR_LEAVES_PER_NODE],
+		       sizeof(key));
+	} else if (test_bit(n, tree->node_live)) {
+		scratch = kmalloc(sizeof(*scratch), GFP_KERNEL);
+		memcpy(info, info_leaf, sizeof(info) - 1);
+		info[sizeof(info) - 1] = d;
+		ret = scratch ? kr_hkdf_expand(tree->node_key[n],
+					       KR_TREE_KEY_LEN, info,
+					       sizeof(info), &scratch->key[0][0],
+					       sizeof(scratch->key)) : -ENOMEM;
+		if (!ret)
+			memcpy(key, scratch->key[idx % KR_LEAVES_PER_NODE],
+			       sizeof(key));
+		kfree_sensitive(scratch);
+	} else {
+		ret = -ENOKEY;
+	}
+	mutex_unlock(&tree->prep_lock);
+	if (ret)
+		return ERR_PTR(ret);
+	/* A key already keyed into a prepared leaf reads as zero. */
+	if (!memchr_inv(key, 0, sizeof(key)))
+		return ERR_PTR(-ENOKEY);
+	tfm = kr_aead_tfm_new_sync(tree->cipher, key);
+	memzero_explicit(key, sizeof(key));
+	return tfm;
+}
+
+/**
  * kr_keytree_init() - module-wide set-up of the key trees
  *
  * Context: Process context, at module load.

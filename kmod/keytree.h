@@ -125,6 +125,8 @@ void kr_keytree_rx_advance(struct kr_keytree *tree, unsigned int d,
 u64 kr_keytree_seq(struct kr_keytree *tree, unsigned int d);
 u32 kr_keytree_leaves_remaining(struct kr_keytree *tree, unsigned int d);
 void kr_leaf_put(struct kr_leaf *leaf);
+struct crypto_aead *kr_keytree_trial_tfm(struct kr_keytree *tree,
+					 unsigned int d, u64 s);
 
 /* Leaves remaining after the next sequence number @seq (spec section 3). */
 static inline u32 kr_leaves_remaining(u64 seq)

@@ -1,30 +1,228 @@
-/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
-/*
- * keyrot: the contract between keyrot.ko and userspace.
- *
- * Wire-format and key-tree constants follow spec keyrot v1
- * (docs/spec.md points at the normative text).
- */
-#ifndef _UAPI_KEYROT_H
-#define _UAPI_KEYROT_H
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/keyrot.yaml */
+/* YNL-GEN uapi header */
 
-#include <linux/const.h>
+#ifndef _UAPI_LINUX_KEYROT_H
+#define _UAPI_LINUX_KEYROT_H
 
 #define KEYROT_GENL_NAME	"keyrot"
 #define KEYROT_GENL_VERSION	1
 
-/* Spec sections 2 and 3: a root seed, its key id, the sequence space. */
-#define KEYROT_SEED_LEN		32
-#define KEYROT_KEY_ID_LEN	8
-#define KEYROT_SEQ_LIMIT	_BITULL(33)
+#define KEYROT_SEED_LEN			32
+#define KEYROT_KEY_ID_LEN		8
+#define KEYROT_SEQ_LIMIT		8589934592
+#define KEYROT_DEFAULT_PORT		51819
+#define KEYROT_DEFAULT_MAX_PAYLOAD	1420
+#define KEYROT_MAX_PAYLOAD_LIMIT	65439
 
-/* Spec section 4: the AEAD of a flow, fixed for its life. */
+/**
+ * enum keyrot_cipher - AEAD of a flow, fixed for its life (spec section 4).
+ */
 enum keyrot_cipher {
 	KEYROT_CIPHER_AES_256_GCM,
 	KEYROT_CIPHER_CHACHA20_POLY1305,
 
 	/* private: */
 	__KEYROT_CIPHER_MAX,
+	KEYROT_CIPHER_MAX = (__KEYROT_CIPHER_MAX - 1)
 };
 
-#endif /* _UAPI_KEYROT_H */
+/**
+ * enum keyrot_role - The end that asked for the flow is the initiator; it
+ *   transmits under direction 0 (spec section 1).
+ */
+enum keyrot_role {
+	KEYROT_ROLE_INITIATOR,
+	KEYROT_ROLE_RESPONDER,
+};
+
+/**
+ * enum keyrot_rb - The flags word of a flow descriptor (KEYROT_IOC_INFO,
+ *   flow-get).
+ * @RB_RD: The flow descriptor may be read.
+ * @RB_WR: The flow descriptor may be written.
+ * @RB_FLOWDOWN: The flow is down; reads drain the queue then return 0.
+ * @RB_FLOWPEER: No authenticated packet from the peer for the peer timeout.
+ * @RB_REKEY: A re-key is needed (poll reports EPOLLPRI while it is set).
+ */
+enum keyrot_rb {
+	RB_RD = 1,
+	RB_WR = 2,
+	RB_FLOWDOWN = 4,
+	RB_FLOWPEER = 8,
+	RB_REKEY = 16,
+};
+
+/**
+ * enum keyrot_rekey_reason - Why a re-key is needed (spec section 7).
+ * @KEYROT_REKEY_REASON_WATERMARK: Fewer leaves than the watermark remain on
+ *   the transmit epoch.
+ * @KEYROT_REKEY_REASON_INTERVAL: The transmit epoch is older than the re-key
+ *   interval.
+ * @KEYROT_REKEY_REASON_REQUEST: An application or the operator asked.
+ * @KEYROT_REKEY_REASON_UNCONFIRMED: A next epoch passed its grace period
+ *   unconfirmed.
+ */
+enum keyrot_rekey_reason {
+	KEYROT_REKEY_REASON_WATERMARK = 1,
+	KEYROT_REKEY_REASON_INTERVAL = 2,
+	KEYROT_REKEY_REASON_REQUEST = 4,
+	KEYROT_REKEY_REASON_UNCONFIRMED = 8,
+};
+
+/**
+ * enum keyrot_epoch_state
+ * @KEYROT_EPOCH_STATE_NEXT: Installed, not transmitted on yet.
+ * @KEYROT_EPOCH_STATE_TRANSMIT: The epoch the end transmits on.
+ * @KEYROT_EPOCH_STATE_PREVIOUS: Still receivable while it retires.
+ */
+enum keyrot_epoch_state {
+	KEYROT_EPOCH_STATE_NEXT,
+	KEYROT_EPOCH_STATE_TRANSMIT,
+	KEYROT_EPOCH_STATE_PREVIOUS,
+};
+
+enum {
+	KEYROT_A_FLOW_ID = 1,
+	KEYROT_A_FLOW_COOKIE,
+	KEYROT_A_FLOW_PEER_ADDR,
+	KEYROT_A_FLOW_PEER_PORT,
+	KEYROT_A_FLOW_PEER_ID,
+	KEYROT_A_FLOW_ROLE,
+	KEYROT_A_FLOW_CIPHER,
+	KEYROT_A_FLOW_MAX_PAYLOAD,
+	KEYROT_A_FLOW_RX_QUEUE_LEN,
+	KEYROT_A_FLOW_TX_QUEUE_LEN,
+	KEYROT_A_FLOW_REPLAY_WINDOW,
+	KEYROT_A_FLOW_WATERMARK,
+	KEYROT_A_FLOW_REKEY_INTERVAL_MS,
+	KEYROT_A_FLOW_REKEY_JITTER_PCT,
+	KEYROT_A_FLOW_GRACE_MS,
+	KEYROT_A_FLOW_RETIRE_MS,
+	KEYROT_A_FLOW_CONFIRM_MS,
+	KEYROT_A_FLOW_EVENT_MS,
+	KEYROT_A_FLOW_KEEPALIVE_MS,
+	KEYROT_A_FLOW_PEER_TIMEOUT_MS,
+	KEYROT_A_FLOW_TRIAL_MS,
+	KEYROT_A_FLOW_FLAGS,
+	KEYROT_A_FLOW_REKEY_NEED,
+	KEYROT_A_FLOW_LAST_RX_MS,
+	KEYROT_A_FLOW_EPOCH,
+	KEYROT_A_FLOW_STATS,
+	KEYROT_A_FLOW_DOWN,
+	KEYROT_A_FLOW_PEER_GONE,
+	KEYROT_A_FLOW_PAD,
+
+	__KEYROT_A_FLOW_MAX,
+	KEYROT_A_FLOW_MAX = (__KEYROT_A_FLOW_MAX - 1)
+};
+
+enum {
+	KEYROT_A_EPOCH_NUMBER = 1,
+	KEYROT_A_EPOCH_KEY_ID,
+	KEYROT_A_EPOCH_STATE,
+	KEYROT_A_EPOCH_CONFIRMED,
+	KEYROT_A_EPOCH_PEER_SEEN,
+	KEYROT_A_EPOCH_TX_SEQ,
+	KEYROT_A_EPOCH_RX_SEQ,
+	KEYROT_A_EPOCH_LEAVES_REMAINING,
+	KEYROT_A_EPOCH_AGE_MS,
+	KEYROT_A_EPOCH_PAD,
+
+	__KEYROT_A_EPOCH_MAX,
+	KEYROT_A_EPOCH_MAX = (__KEYROT_A_EPOCH_MAX - 1)
+};
+
+enum {
+	KEYROT_A_STATS_TX_PACKETS = 1,
+	KEYROT_A_STATS_TX_BYTES,
+	KEYROT_A_STATS_RX_PACKETS,
+	KEYROT_A_STATS_RX_BYTES,
+	KEYROT_A_STATS_TX_KEEPALIVES,
+	KEYROT_A_STATS_TX_CONFIRMATIONS,
+	KEYROT_A_STATS_DROP_SHORT,
+	KEYROT_A_STATS_DROP_TYPE,
+	KEYROT_A_STATS_DROP_UNKNOWN_FLOW,
+	KEYROT_A_STATS_DROP_EPOCH,
+	KEYROT_A_STATS_DROP_SEQ_LIMIT,
+	KEYROT_A_STATS_DROP_TOO_OLD,
+	KEYROT_A_STATS_DROP_TOO_FAR,
+	KEYROT_A_STATS_DROP_NO_KEY,
+	KEYROT_A_STATS_DROP_AUTH,
+	KEYROT_A_STATS_DROP_REPLAY,
+	KEYROT_A_STATS_DROP_RX_QUEUE,
+	KEYROT_A_STATS_DROP_DOWN,
+	KEYROT_A_STATS_DROP_TX_ERROR,
+	KEYROT_A_STATS_TRIALS,
+	KEYROT_A_STATS_TRIALS_OK,
+	KEYROT_A_STATS_REKEY_EVENTS,
+	KEYROT_A_STATS_EPOCHS_INSTALLED,
+	KEYROT_A_STATS_EPOCHS_RETIRED,
+	KEYROT_A_STATS_PAD,
+
+	__KEYROT_A_STATS_MAX,
+	KEYROT_A_STATS_MAX = (__KEYROT_A_STATS_MAX - 1)
+};
+
+enum {
+	KEYROT_A_SEED_FLOW_ID = 1,
+	KEYROT_A_SEED_EPOCH,
+	KEYROT_A_SEED_SEED,
+	KEYROT_A_SEED_KEY_ID,
+	KEYROT_A_SEED_PEER_HOLDS,
+	KEYROT_A_SEED_SEQ_START_D0,
+	KEYROT_A_SEED_SEQ_START_D1,
+
+	__KEYROT_A_SEED_MAX,
+	KEYROT_A_SEED_MAX = (__KEYROT_A_SEED_MAX - 1)
+};
+
+enum {
+	KEYROT_A_NETNS_PORT = 1,
+	KEYROT_A_NETNS_FLOWS,
+	KEYROT_A_NETNS_STATS,
+	KEYROT_A_NETNS_TFMS,
+	KEYROT_A_NETNS_PAD,
+
+	__KEYROT_A_NETNS_MAX,
+	KEYROT_A_NETNS_MAX = (__KEYROT_A_NETNS_MAX - 1)
+};
+
+enum {
+	KEYROT_A_EVENT_FLOW_ID = 1,
+	KEYROT_A_EVENT_COOKIE,
+	KEYROT_A_EVENT_REASON,
+	KEYROT_A_EVENT_EPOCH,
+	KEYROT_A_EVENT_KEY_ID,
+	KEYROT_A_EVENT_OLD_EPOCH,
+	KEYROT_A_EVENT_PAD,
+
+	__KEYROT_A_EVENT_MAX,
+	KEYROT_A_EVENT_MAX = (__KEYROT_A_EVENT_MAX - 1)
+};
+
+enum {
+	KEYROT_CMD_FLOW_SET = 1,
+	KEYROT_CMD_FLOW_GET,
+	KEYROT_CMD_FLOW_DEL,
+	KEYROT_CMD_FLOW_STATE,
+	KEYROT_CMD_SEED_INSTALL,
+	KEYROT_CMD_EPOCH_CONFIRM,
+	KEYROT_CMD_EPOCH_WITHDRAW,
+	KEYROT_CMD_REKEY_REQUEST,
+	KEYROT_CMD_NETNS_SET,
+	KEYROT_CMD_NETNS_GET,
+	KEYROT_CMD_REKEY_NEEDED_NTF,
+	KEYROT_CMD_EPOCH_CONFIRMED_NTF,
+	KEYROT_CMD_EPOCH_SWITCHED_NTF,
+	KEYROT_CMD_FLOW_DOWN_NTF,
+	KEYROT_CMD_PEER_GONE_NTF,
+
+	__KEYROT_CMD_MAX,
+	KEYROT_CMD_MAX = (__KEYROT_CMD_MAX - 1)
+};
+
+#define KEYROT_MCGRP_EVENTS	"events"
+
+#endif /* _UAPI_LINUX_KEYROT_H */

@@ -15,6 +15,7 @@ static struct kunit_suite *const *const registered[] = {
 	&kr_suite_kr_hkdf_suite,
 	&kr_suite_kr_keytree_vectors_suite,
 	&kr_suite_kr_keytree_suite,
+	&kr_suite_kr_replay_suite,
 };
 
 static struct kunit_suite *suites[ARRAY_SIZE(registered)];
