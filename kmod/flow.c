@@ -216,10 +216,8 @@ struct kr_flow *kr_flow_create(struct net *net, u8 access)
 		       KEYROT_CIPHER_AES_256_GCM, &flow->cfg.epoch);
 	rwlock_init(&flow->peer_lock);
 	skb_queue_head_init(&flow->rxq);
-	skb_queue_head_init(&flow->rx_crypt);
-	skb_queue_head_init(&flow->tx_crypt);
-	spin_lock_init(&flow->rx_drain);
-	spin_lock_init(&flow->tx_drain);
+	kr_cryptq_init(&flow->rx_crypt);
+	kr_cryptq_init(&flow->tx_crypt);
 	init_waitqueue_head(&flow->wait);
 	INIT_DELAYED_WORK(&flow->work, kr_timers_work);
 	flow->last_rx = kr_now();

@@ -20,6 +20,7 @@
 #ifndef _KR_FLOW_H
 #define _KR_FLOW_H
 
+#include "cryptq.h"
 #include "epoch.h"
 #include "stats.h"
 
@@ -127,10 +128,7 @@ enum kr_flow_state {
  * @epochs: the epochs and their keys
  * @rxq: authenticated payloads waiting for read()
  * @rx_crypt: received packets being opened, in arrival order
- * @tx_crypt: packets being sealed, in sequence order; its lock also makes
- *	taking a sequence number and queueing one step
- * @rx_drain: held while draining @rx_crypt in order
- * @tx_drain: held while draining @tx_crypt in order
+ * @tx_crypt: packets being sealed, in sequence order
  * @tx_inflight: packets written and not yet sent
  * @wait: readers, writers and pollers
  * @work: the timers (timers.c), and what packet paths defer
@@ -158,10 +156,8 @@ struct kr_flow {
 	struct dst_cache dst_cache;
 	struct kr_epochs epochs;
 	struct sk_buff_head rxq;
-	struct sk_buff_head rx_crypt;
-	struct sk_buff_head tx_crypt;
-	spinlock_t rx_drain;	/* see above */
-	spinlock_t tx_drain;	/* see above */
+	struct kr_cryptq rx_crypt;
+	struct kr_cryptq tx_crypt;
 	atomic_t tx_inflight;
 	wait_queue_head_t wait;
 	struct delayed_work work;

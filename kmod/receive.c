@@ -12,6 +12,7 @@
  */
 
 #include "aead.h"
+#include "cryptq.h"
 #include "epoch.h"
 #include "flow.h"
 #include "keytree.h"
@@ -122,9 +123,10 @@ static void authenticated(struct kr_flow *flow, struct kr_epoch *epoch,
 	wake_up_interruptible_poll(&flow->wait, EPOLLIN | EPOLLRDNORM);
 }
 
-/* The head of rx_crypt is done opening: accept it, or count its drop. */
-static void deliver(struct kr_flow *flow, struct sk_buff *skb, int state)
+/* rx_crypt delivers opened packets in arrival order: accept, or drop. */
+static void deliver(void *ctx, struct sk_buff *skb, int state)
 {
+	struct kr_flow *flow = ctx;
 	struct kr_skb_cb *cb = kr_cb(skb);
 	struct kr_epoch *epoch = cb->epoch;
 	enum kr_replay_verdict verdict;
@@ -152,52 +154,12 @@ out:
 	kr_flow_put(flow);
 }
 
-static bool head_done(struct kr_flow *flow)
-{
-	struct sk_buff *skb;
-	bool done;
-
-	spin_lock_bh(&flow->rx_crypt.lock);
-	skb = skb_peek(&flow->rx_crypt);
-	done = skb && smp_load_acquire(&kr_cb(skb)->state) != KR_CB_PENDING;
-	spin_unlock_bh(&flow->rx_crypt.lock);
-	return done;
-}
-
-/* Deliver opened packets in arrival order; see send.c's drain(). */
-static void drain(struct kr_flow *flow)
-{
-	struct sk_buff *skb;
-	int state;
-
-again:
-	if (!spin_trylock_bh(&flow->rx_drain))
-		return;
-	for (;;) {
-		spin_lock_bh(&flow->rx_crypt.lock);
-		skb = skb_peek(&flow->rx_crypt);
-		state = skb ? smp_load_acquire(&kr_cb(skb)->state) :
-			      KR_CB_PENDING;
-		if (state == KR_CB_PENDING) {
-			spin_unlock_bh(&flow->rx_crypt.lock);
-			break;
-		}
-		__skb_unlink(skb, &flow->rx_crypt);
-		spin_unlock_bh(&flow->rx_crypt.lock);
-		/* Each packet holds a reference: the flow outlives this. */
-		deliver(flow, skb, state);
-	}
-	spin_unlock_bh(&flow->rx_drain);
-	if (head_done(flow))
-		goto again;
-}
-
 static void open_done(struct sk_buff *skb, int err)
 {
+	/* Delivering drops the packet's reference: hold one meanwhile. */
 	struct kr_flow *flow = kr_flow_get(kr_cb(skb)->flow);
 
-	smp_store_release(&kr_cb(skb)->state, err ? KR_CB_FAILED : KR_CB_OK);
-	drain(flow);
+	kr_cryptq_complete(&flow->rx_crypt, skb, err, deliver, flow);
 	kr_flow_put(flow);
 }
 
@@ -267,7 +229,7 @@ static void receive_packet(struct kr_net *kn, struct kr_flow *flow,
 	}
 	cb->leaf = leaf;
 	cb->state = KR_CB_PENDING;
-	skb_queue_tail(&flow->rx_crypt, skb);
+	kr_cryptq_add(&flow->rx_crypt, skb);
 	ret = kr_aead_open(leaf->tfm, skb, seq, open_done);
 	if (ret != -EINPROGRESS)
 		open_done(skb, ret);
@@ -371,5 +333,5 @@ void kr_receive_purge(struct kr_flow *flow)
 		kfree_skb(skb);
 	}
 	skb_queue_purge(&flow->rxq);
-	drain(flow);
+	kr_cryptq_drain(&flow->rx_crypt, deliver, flow);
 }

@@ -32,7 +32,7 @@ enum kr_replay_verdict {
  * struct kr_replay - a sliding window over received sequence numbers
  * @lock: protects every member below; taken from softirq, so _bh
  * @start: the epoch's start value for this direction: nothing below it
- * @top: the highest sequence number accepted; valid once @any
+ * @top: the highest sequence number accepted once @any, @start before
  * @any: whether anything was accepted yet
  * @window: the window in packets, a power of two; numbers above
  *	@top - @window are still accepted if not seen

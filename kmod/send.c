@@ -5,10 +5,11 @@
  * The send path: a payload from write(), or an empty keepalive or key
  * confirmation from the timers, gets the next sequence number of the
  * transmit epoch, its header (spec section 5), is sealed in place and goes
- * out over the namespace's UDP socket, in sequence order even when sealing
- * completes out of order.
+ * out over the namespace's UDP socket, in sequence order (cryptq.c) even
+ * when sealing completes out of order.
  */
 
+#include "cryptq.h"
 #include "epoch.h"
 #include "flow.h"
 #include "keytree.h"
@@ -42,58 +43,20 @@ static void release_cb(struct sk_buff *skb)
 	cb->epoch = NULL;
 }
 
-/* Whether the packet at the head of tx_crypt is done sealing. */
-static bool head_done(struct kr_flow *flow)
+/* tx_crypt delivers sealed packets here in sequence order: out they go. */
+static void deliver(void *ctx, struct sk_buff *skb, int state)
 {
-	struct sk_buff *skb;
-	bool done;
+	struct kr_flow *flow = ctx;
 
-	spin_lock_bh(&flow->tx_crypt.lock);
-	skb = skb_peek(&flow->tx_crypt);
-	done = skb && smp_load_acquire(&kr_cb(skb)->state) != KR_CB_PENDING;
-	spin_unlock_bh(&flow->tx_crypt.lock);
-	return done;
-}
-
-/*
- * Send every sealed packet at the head of tx_crypt, in order.  One CPU
- * drains at a time; one that finds the drain busy leaves its packet to the
- * drainer, which looks again after letting go.
- */
-static void drain(struct kr_flow *flow)
-{
-	struct sk_buff *skb;
-	int state;
-
-again:
-	if (!spin_trylock_bh(&flow->tx_drain))
-		return;
-	for (;;) {
-		spin_lock_bh(&flow->tx_crypt.lock);
-		skb = skb_peek(&flow->tx_crypt);
-		state = skb ? smp_load_acquire(&kr_cb(skb)->state) :
-			      KR_CB_PENDING;
-		if (state == KR_CB_PENDING) {
-			spin_unlock_bh(&flow->tx_crypt.lock);
-			break;
-		}
-		__skb_unlink(skb, &flow->tx_crypt);
-		spin_unlock_bh(&flow->tx_crypt.lock);
-
-		release_cb(skb);
-		if (state != KR_CB_OK) {
-			kfree_skb(skb);
-			kr_stats_inc(flow->stats, KEYROT_A_STATS_DROP_TX_ERROR);
-		} else if (kr_udp_xmit(flow, skb)) {
-			kr_stats_inc(flow->stats, KEYROT_A_STATS_DROP_TX_ERROR);
-		}
-		atomic_dec(&flow->tx_inflight);
-		wake_up_interruptible_poll(&flow->wait, EPOLLOUT);
+	release_cb(skb);
+	if (state != KR_CB_OK) {
+		kfree_skb(skb);
+		kr_stats_inc(flow->stats, KEYROT_A_STATS_DROP_TX_ERROR);
+	} else if (kr_udp_xmit(flow, skb)) {
+		kr_stats_inc(flow->stats, KEYROT_A_STATS_DROP_TX_ERROR);
 	}
-	spin_unlock_bh(&flow->tx_drain);
-
-	if (head_done(flow))
-		goto again;
+	atomic_dec(&flow->tx_inflight);
+	wake_up_interruptible_poll(&flow->wait, EPOLLOUT);
 }
 
 static void seal_done(struct sk_buff *skb, int err)
@@ -101,8 +64,7 @@ static void seal_done(struct sk_buff *skb, int err)
 	struct kr_flow *flow = kr_cb(skb)->flow;
 
 	kr_cb(skb)->flow = NULL;
-	smp_store_release(&kr_cb(skb)->state, err ? KR_CB_FAILED : KR_CB_OK);
-	drain(flow);
+	kr_cryptq_complete(&flow->tx_crypt, skb, err, deliver, flow);
 	kr_flow_put(flow);
 }
 
@@ -124,10 +86,10 @@ static int send_packet(struct kr_flow *flow, struct sk_buff *skb,
 	if (!epoch)
 		return -EAGAIN;
 
-	spin_lock_bh(&flow->tx_crypt.lock);
+	kr_cryptq_lock(&flow->tx_crypt);
 	leaf = kr_keytree_tx_next(epoch->tree, flow->epochs.role, &seq);
 	if (IS_ERR(leaf)) {
-		spin_unlock_bh(&flow->tx_crypt.lock);
+		kr_cryptq_unlock(&flow->tx_crypt);
 		kr_epoch_put(epoch);
 		if (PTR_ERR(leaf) == -EKEYEXPIRED)
 			kr_flow_kick(flow);
@@ -145,9 +107,9 @@ static int send_packet(struct kr_flow *flow, struct sk_buff *skb,
 	kr_cb(skb)->seq = seq;
 	kr_cb(skb)->state = KR_CB_PENDING;
 	kr_cb(skb)->flow = kr_flow_get(flow);
-	__skb_queue_tail(&flow->tx_crypt, skb);
+	__kr_cryptq_add(&flow->tx_crypt, skb);
 	atomic_inc(&flow->tx_inflight);
-	spin_unlock_bh(&flow->tx_crypt.lock);
+	kr_cryptq_unlock(&flow->tx_crypt);
 
 	/* A new leaf: the watermark may have been crossed. */
 	if (!(seq & ((1ULL << KR_LEAF_SHIFT) - 1)))
@@ -242,5 +204,5 @@ int kr_send_prepare(struct kr_flow *flow)
  */
 void kr_send_purge(struct kr_flow *flow)
 {
-	drain(flow);
+	kr_cryptq_drain(&flow->tx_crypt, deliver, flow);
 }

@@ -34,10 +34,17 @@ kunit)	args+=(CONFIG_KEYROT_KUNIT_TEST=y KEYROT_KUNIT_SELFSTART=y)
 	exit 2 ;;
 esac
 
-# Mirror the sources as symlinks: the objects land in $out, not in kmod/.
-# Stale links of removed files go with the rebuilt mirror; objects stay.
+# Mirror the sources (not objects of an in-place build) as symlinks: the
+# objects land in $out, not in kmod/.  Links of removed files go; objects
+# stay, so a rebuild is incremental.
 mkdir -p "$out"
 find "$out" -type l -delete
-cp -as "$top/Kbuild" "$top/kmod" "$top/uapi" "$out/"
+(cd "$top" && find Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name '*.py' \
+	-o -name Kbuild -o -name Kconfig -o -name '*.yaml' \) \
+	! -name '*.mod.c' ! -name kr_vectors.h) |
+while IFS= read -r f; do
+	mkdir -p "$out/$(dirname "$f")"
+	ln -s "$top/$f" "$out/$f"
+done
 make -s -C "$kdir" M="$out" "${args[@]}" modules >&2
 echo "$out/kmod/keyrot.ko"

@@ -15,7 +15,10 @@ static struct kunit_suite *const *const registered[] = {
 	&kr_suite_kr_hkdf_suite,
 	&kr_suite_kr_keytree_vectors_suite,
 	&kr_suite_kr_keytree_suite,
+	&kr_suite_kr_epoch_suite,
 	&kr_suite_kr_replay_suite,
+	&kr_suite_kr_aead_suite,
+	&kr_suite_kr_cryptq_suite,
 };
 
 static struct kunit_suite *suites[ARRAY_SIZE(registered)];

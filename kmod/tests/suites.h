@@ -20,7 +20,10 @@
 extern struct kunit_suite *const kr_suite_kr_hkdf_suite;
 extern struct kunit_suite *const kr_suite_kr_keytree_vectors_suite;
 extern struct kunit_suite *const kr_suite_kr_keytree_suite;
+extern struct kunit_suite *const kr_suite_kr_epoch_suite;
 extern struct kunit_suite *const kr_suite_kr_replay_suite;
+extern struct kunit_suite *const kr_suite_kr_aead_suite;
+extern struct kunit_suite *const kr_suite_kr_cryptq_suite;
 #else
 #define kr_kunit_suite(suite) kunit_test_suite(suite)
 #endif

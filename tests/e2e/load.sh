@@ -15,6 +15,9 @@ script=$(mktemp)
 trap 'rm -f "$script"' EXIT
 cat >"$script" <<'VM'
 set -e
+. /with/vm-lib.sh
+kr_load
+rmmod keyrot
 for i in 1 2; do
 	insmod /with/keyrot.ko
 	[ -d /sys/module/keyrot ]
@@ -25,7 +28,8 @@ done
 echo loaded-and-unloaded >/out/ok
 VM
 out=$(mktemp -d)
-if "$top/tests/vm/run" --kernel "$series" --with "$ko" --out "$out" "$script" &&
+if "$top/tests/vm/run" --kernel "$series" --with "$ko" \
+	--with "$top/tests/e2e/vm-lib.sh" --out "$out" "$script" &&
    [ "$(cat "$out/ok" 2>/dev/null)" = loaded-and-unloaded ]; then
 	kr_result PASS "vm-$series/load-unload"
 	rm -rf "$out"

@@ -75,8 +75,8 @@ fail() {
 	exit 1
 }
 insmod /with/$(basename "$kunit_ko") || fail "insmod kunit.ko failed"
-# keyrot's AEADs; the harness may have loaded some already.
-for m in gcm chacha20poly1305 aesni_intel; do
+# keyrot's AEADs and UDP tunnel helpers; the harness may have loaded some.
+for m in gcm chacha20poly1305 aesni_intel udp_tunnel ip6_udp_tunnel; do
 	modprobe \$m || fail "modprobe \$m failed"
 done
 # The suites run in the module's init: insmod returns when they are done.
