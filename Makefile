@@ -3,7 +3,8 @@
 # keyrot: build and test.  README.md says what each target is for.
 #
 #   make deps     install what the project needs (apt), unpack kernel images
-#   make          build keyrot.ko in place against KDIR (default: Debian 6.1)
+#   make          keyrot.ko in place against KDIR (default: Debian 6.1), and
+#                 the tools (build/krctl, build/krperf)
 #   make modules  build keyrot.ko for 6.1 and 6.12 in .cache/build/
 #   make kunit    KUnit on User-Mode Linux (kunit.py), VECTORS=file to swap
 #   make vmtest   the VM tests: harness self-test, KUnit on 6.1 and 6.12
@@ -20,9 +21,9 @@ ifdef VECTORS
 export KEYROT_VECTORS := $(abspath $(VECTORS))
 endif
 
-.PHONY: all deps module modules kunit vmtest check clean
+.PHONY: all deps module modules userspace kunit vmtest check clean
 
-all: module
+all: module userspace
 
 deps:
 	@scripts/deps.sh
@@ -33,6 +34,9 @@ module:
 modules:
 	scripts/kbuild.sh 6.1 plain
 	scripts/kbuild.sh 6.12 plain
+
+userspace:
+	$(MAKE) -C tools
 
 kunit:
 	tests/kunit/uml.sh um
@@ -50,4 +54,5 @@ check: deps
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools clean
 	rm -rf $(CACHE)/build $(CACHE)/results.tsv

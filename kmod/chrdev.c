@@ -73,6 +73,12 @@ static struct sk_buff *take_packet(struct kr_flow *flow, size_t room,
 	return skb;
 }
 
+/* A read would not block: a packet is queued, or the flow is down. */
+static bool readable(struct kr_flow *flow)
+{
+	return !skb_queue_empty_lockless(&flow->rxq) || kr_flow_is_down(flow);
+}
+
 static ssize_t kr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct kr_flow *flow = iocb->ki_filp->private_data;
@@ -93,9 +99,7 @@ static ssize_t kr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 			return 0;
 		if (nonblocking(iocb))
 			return -EAGAIN;
-		ret = wait_event_interruptible(flow->wait,
-				!skb_queue_empty_lockless(&flow->rxq) ||
-				kr_flow_is_down(flow));
+		ret = wait_event_interruptible(flow->wait, readable(flow));
 		if (ret)
 			return ret;
 	}

@@ -83,6 +83,7 @@ static bool head_done(struct kr_cryptq *cq)
 
 	spin_lock_bh(&cq->q.lock);
 	skb = skb_peek(&cq->q);
+	/* Pairs with the release in kr_cryptq_complete(). */
 	done = skb && smp_load_acquire(&kr_cb(skb)->state) != KR_CB_PENDING;
 	spin_unlock_bh(&cq->q.lock);
 	return done;
@@ -108,6 +109,7 @@ again:
 	for (;;) {
 		spin_lock_bh(&cq->q.lock);
 		skb = skb_peek(&cq->q);
+		/* Pairs with the release in kr_cryptq_complete(). */
 		state = skb ? smp_load_acquire(&kr_cb(skb)->state) :
 			      KR_CB_PENDING;
 		if (state == KR_CB_PENDING) {
@@ -136,6 +138,7 @@ again:
 void kr_cryptq_complete(struct kr_cryptq *cq, struct sk_buff *skb, int err,
 			kr_cryptq_deliver_t deliver, void *ctx)
 {
+	/* The packet's bytes, then its state: the drainer reads the state. */
 	smp_store_release(&kr_cb(skb)->state, err ? KR_CB_FAILED : KR_CB_OK);
 	kr_cryptq_drain(cq, deliver, ctx);
 }

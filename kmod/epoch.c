@@ -52,8 +52,12 @@ void kr_epoch_put(struct kr_epoch *e)
 		kref_put(&e->ref, epoch_release);
 }
 
-#define slot(es, name) \
-	rcu_dereference_protected((es)->name, lockdep_is_held(&(es)->lock))
+/* The epoch in a slot, for a holder of es->lock. */
+static struct kr_epoch *locked(struct kr_epochs *es,
+			       struct kr_epoch __rcu *const *slot)
+{
+	return rcu_dereference_protected(*slot, lockdep_is_held(&es->lock));
+}
 
 static struct kr_epoch *epoch_get_rcu(struct kr_epoch __rcu **p)
 {
@@ -120,10 +124,10 @@ bool kr_epochs_started(struct kr_epochs *es)
 /* Must hold es->lock.  Spec section 6: what a new seed must wait for. */
 static int install_allowed(struct kr_epochs *es, u8 number, const char **why)
 {
-	struct kr_epoch *tx = slot(es, tx);
+	struct kr_epoch *tx = locked(es, &es->tx);
 
 	lockdep_assert_held(&es->lock);
-	if (slot(es, next)) {
+	if (locked(es, &es->next)) {
 		*why = "a next epoch is pending: confirm or withdraw it first";
 		return -EBUSY;
 	}
@@ -159,7 +163,7 @@ static u64 rekey_delay(const struct kr_epoch_cfg *cfg)
  */
 static void promote(struct kr_epochs *es, u64 now, bool by_packet)
 {
-	struct kr_epoch *next = slot(es, next), *old = slot(es, tx);
+	struct kr_epoch *next = locked(es, &es->next), *old = locked(es, &es->tx);
 
 	lockdep_assert_held(&es->lock);
 	next->confirmed = true;
@@ -285,7 +289,7 @@ int kr_epochs_install(struct kr_epochs *es, u8 number, u8 *seed,
 	spin_lock_bh(&es->lock);
 	ret = install_allowed(es, number, why);
 	if (!ret) {
-		retired = slot(es, prev);
+		retired = locked(es, &es->prev);
 		RCU_INIT_POINTER(es->prev, NULL);
 		if (retired)
 			es->events |= KR_EPOCH_EV_RETIRED;
@@ -303,7 +307,7 @@ int kr_epochs_install(struct kr_epochs *es, u8 number, u8 *seed,
 /* Must hold es->lock.  The pending next epoch, if its key id is @key_id. */
 static struct kr_epoch *next_by_key_id(struct kr_epochs *es, const u8 *key_id)
 {
-	struct kr_epoch *next = slot(es, next);
+	struct kr_epoch *next = locked(es, &es->next);
 
 	if (next && !crypto_memneq(next->tree->key_id, key_id,
 				   KEYROT_KEY_ID_LEN))
@@ -407,10 +411,10 @@ bool kr_epochs_authenticated(struct kr_epochs *es, struct kr_epoch *e,
 		return false;
 
 	spin_lock_bh(&es->lock);
-	if (e == slot(es, next)) {
+	if (e == locked(es, &es->next)) {
 		promote(es, now, true);
 		changed = true;
-	} else if (e == slot(es, tx) && !e->peer_seen) {
+	} else if (e == locked(es, &es->tx) && !e->peer_seen) {
 		WRITE_ONCE(e->peer_seen, true);
 		e->peer_seen_at = now;
 		es->confirm_until = 0;
@@ -423,7 +427,7 @@ bool kr_epochs_authenticated(struct kr_epochs *es, struct kr_epoch *e,
 /* Must hold es->lock.  Spec section 7: why a re-key is needed now. */
 static u32 compute_need(struct kr_epochs *es, u64 now)
 {
-	struct kr_epoch *tx = slot(es, tx), *next = slot(es, next);
+	struct kr_epoch *tx = locked(es, &es->tx), *next = locked(es, &es->next);
 	u32 need = 0;
 
 	lockdep_assert_held(&es->lock);
@@ -452,7 +456,7 @@ static u32 compute_need(struct kr_epochs *es, u64 now)
  */
 static struct kr_epoch *retire_due(struct kr_epochs *es, u64 now, u64 *when)
 {
-	struct kr_epoch *tx = slot(es, tx), *prev = slot(es, prev);
+	struct kr_epoch *tx = locked(es, &es->tx), *prev = locked(es, &es->prev);
 
 	lockdep_assert_held(&es->lock);
 	if (!prev || !tx)
@@ -488,8 +492,8 @@ void kr_epochs_tick(struct kr_epochs *es, u64 now, struct kr_epoch_tick *t)
 	memset(t, 0, sizeof(*t));
 	spin_lock_bh(&es->lock);
 	retired = retire_due(es, now, &when);
-	tx = slot(es, tx);
-	next = slot(es, next);
+	tx = locked(es, &es->tx);
+	next = locked(es, &es->next);
 
 	/* Key confirmation repeats (section 6), bounded by the grace period. */
 	if (es->confirm_until) {
@@ -557,12 +561,12 @@ unsigned int kr_epochs_view(struct kr_epochs *es, struct kr_epoch_view *v)
 	unsigned int n = 0;
 
 	spin_lock_bh(&es->lock);
-	if (slot(es, tx))
-		view_one(es, slot(es, tx), KEYROT_EPOCH_STATE_TRANSMIT, &v[n++]);
-	if (slot(es, next))
-		view_one(es, slot(es, next), KEYROT_EPOCH_STATE_NEXT, &v[n++]);
-	if (slot(es, prev))
-		view_one(es, slot(es, prev), KEYROT_EPOCH_STATE_PREVIOUS,
+	if (locked(es, &es->tx))
+		view_one(es, locked(es, &es->tx), KEYROT_EPOCH_STATE_TRANSMIT, &v[n++]);
+	if (locked(es, &es->next))
+		view_one(es, locked(es, &es->next), KEYROT_EPOCH_STATE_NEXT, &v[n++]);
+	if (locked(es, &es->prev))
+		view_one(es, locked(es, &es->prev), KEYROT_EPOCH_STATE_PREVIOUS,
 			 &v[n++]);
 	spin_unlock_bh(&es->lock);
 	return n;
@@ -627,9 +631,9 @@ void kr_epochs_destroy(struct kr_epochs *es)
 	struct kr_epoch *tx, *next, *prev;
 
 	spin_lock_bh(&es->lock);
-	tx = slot(es, tx);
-	next = slot(es, next);
-	prev = slot(es, prev);
+	tx = locked(es, &es->tx);
+	next = locked(es, &es->next);
+	prev = locked(es, &es->prev);
 	RCU_INIT_POINTER(es->tx, NULL);
 	RCU_INIT_POINTER(es->next, NULL);
 	RCU_INIT_POINTER(es->prev, NULL);

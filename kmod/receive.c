@@ -285,8 +285,10 @@ void kr_receive(struct kr_net *kn, struct sk_buff *skb)
 void kr_receive_trial(struct kr_flow *flow)
 {
 	struct sk_buff *skb = xchg(&flow->trial, NULL);
+	enum kr_replay_verdict verdict;
 	struct kr_epoch *epoch;
 	struct crypto_aead *tfm;
+	bool advanced;
 	unsigned int d;
 	u64 seq;
 
@@ -303,14 +305,24 @@ void kr_receive_trial(struct kr_flow *flow)
 	/* The trial transform is synchronous: this completes here. */
 	if (kr_aead_open(tfm, skb, seq, NULL)) {
 		drop(flow->stats, skb, KEYROT_A_STATS_DROP_AUTH);
-	} else {
-		kr_stats_inc(flow->stats, KEYROT_A_STATS_TRIALS_OK);
-		kr_replay_jump(epoch->rx, seq);
+		goto out_free;
+	}
+	kr_stats_inc(flow->stats, KEYROT_A_STATS_TRIALS_OK);
+	/* The window may have moved meanwhile: it decides, never goes back. */
+	verdict = kr_replay_jump(epoch->rx, seq, &advanced);
+	if (verdict != KR_REPLAY_OK) {
+		drop(flow->stats, skb, verdict == KR_REPLAY_DUPLICATE ?
+				       KEYROT_A_STATS_DROP_REPLAY :
+				       KEYROT_A_STATS_DROP_TOO_OLD);
+		goto out_free;
+	}
+	if (advanced) {
 		kr_keytree_rx_advance(epoch->tree, d, kr_replay_low(epoch->rx),
 				      seq);
 		kr_keytree_prepare(epoch->tree);
-		authenticated(flow, epoch, skb, true);
 	}
+	authenticated(flow, epoch, skb, advanced);
+out_free:
 	kr_aead_tfm_free(tfm);
 out:
 	kr_epoch_put(epoch);

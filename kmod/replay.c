@@ -68,7 +68,7 @@ static enum kr_replay_verdict judge(const struct kr_replay *r, u64 s,
 /*
  * Must hold r->lock.  Make @s, above the top (or the first number), the new
  * top: clear each ring word from the one after the top's word up to and
- * including @s's word, at most the whole ring (RFC 6479 section 3).
+ * including @s's word, at most the whole ring, as RFC 6479 does.
  */
 static void advance(struct kr_replay *r, u64 s)
 {
@@ -217,6 +217,7 @@ enum kr_replay_verdict kr_replay_accept(struct kr_replay *r, u64 s,
  * @r: the window
  * @s: the sequence number of a far-ahead trial packet that authenticated
  *	(spec section 5)
+ * @advanced: if not NULL, set to whether @s became the top
  *
  * Accepts @s with no limit ahead: @s becomes the top, marked.  Coming from
  * beyond KR_REPLAY_AHEAD, more than the ring, the advance clears the whole
@@ -224,20 +225,24 @@ enum kr_replay_verdict kr_replay_accept(struct kr_replay *r, u64 s,
  *
  * The window never goes back: if the top reached @s in the meantime (another
  * packet, another trial), @s is treated as kr_replay_accept() would treat it:
- * marked if new, otherwise nothing changes.  Nothing tells the caller which;
- * it re-checks @s first (a number still too far ahead can only be accepted
- * here).
+ * marked if new, refused if seen or too old.
  *
  * Context: Process context (the trial) or softirq; takes r->lock with
  * bottom halves off; never sleeps.
+ * Return: the verdict, never KR_REPLAY_TOO_FAR.
  */
-void kr_replay_jump(struct kr_replay *r, u64 s)
+enum kr_replay_verdict kr_replay_jump(struct kr_replay *r, u64 s,
+				      bool *advanced)
 {
-	bool advanced;
+	enum kr_replay_verdict v;
+	bool adv;
 
 	spin_lock_bh(&r->lock);
-	update(r, s, false, &advanced);
+	v = update(r, s, false, &adv);
 	spin_unlock_bh(&r->lock);
+	if (advanced)
+		*advanced = adv;
+	return v;
 }
 
 /**

@@ -53,7 +53,8 @@ void kr_replay_free(struct kr_replay *r);
 enum kr_replay_verdict kr_replay_check(struct kr_replay *r, u64 s);
 enum kr_replay_verdict kr_replay_accept(struct kr_replay *r, u64 s,
 					bool *advanced);
-void kr_replay_jump(struct kr_replay *r, u64 s);
+enum kr_replay_verdict kr_replay_jump(struct kr_replay *r, u64 s,
+				      bool *advanced);
 u64 kr_replay_low(struct kr_replay *r);
 u64 kr_replay_top(struct kr_replay *r, bool *any);
 

@@ -35,10 +35,14 @@ part() {
 part build/6.1 kr_check build/module-6.1 scripts/kbuild.sh 6.1 plain
 part build/6.12 kr_check build/module-6.12 scripts/kbuild.sh 6.12 plain
 part build/in-place kr_check build/make make -s module
+part build/userspace kr_check build/userspace make -s userspace
+part uapi kr_check uapi/ynl-generated scripts/ynl-uapi.sh --check
 part style tests/style.sh
 part spec $PY tests/lib/run_unittest.py --prefix spec \
 	tests/spec/test_keyrot_v1.py tests/spec/test_gen_vectors.py
 part ktap $PY tests/lib/run_unittest.py --prefix ktap tests/lib/test_ktap.py
+part wire $PY tests/lib/run_unittest.py --prefix wire tests/wire/test_decode.py
+part unit tests/unit/run.sh
 part kunit-uml tests/kunit/uml.sh um
 part kunit-uml-alt-vectors tests/kunit/alt-vectors.sh
 part kunit-x86_64 tests/kunit/uml.sh x86_64
@@ -48,6 +52,8 @@ part kunit-vm-6.1 tests/kunit/vm.sh 6.1
 part kunit-vm-6.12 tests/kunit/vm.sh 6.12
 part load-6.1 tests/e2e/load.sh 6.1
 part load-6.12 tests/e2e/load.sh 6.12
+part tools-vm-6.1 tools/vm-smoke.sh 6.1
+part tools-vm-6.12 tools/vm-smoke.sh 6.12
 
 echo "=== total time $SECONDS s"
 scripts/summary.sh "$KEYROT_RESULTS"

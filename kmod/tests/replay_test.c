@@ -855,7 +855,8 @@ static void replay_jump_far_ahead(struct kunit *test)
 	s = old + AHEAD + 12345;
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, s), KR_REPLAY_TOO_FAR);
 
-	kr_replay_jump(r, s);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, s, &advanced), KR_REPLAY_OK);
+	KUNIT_EXPECT_TRUE(test, advanced);
 	KUNIT_EXPECT_EQ(test, kr_replay_top(r, &any), s);
 	KUNIT_EXPECT_TRUE(test, any);
 	KUNIT_EXPECT_EQ(test, kr_replay_low(r), s - w + 1);
@@ -886,7 +887,7 @@ static void replay_jump_from_empty(struct kunit *test)
 	bool any;
 
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, s), KR_REPLAY_TOO_FAR);
-	kr_replay_jump(r, s);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, s, NULL), KR_REPLAY_OK);
 	KUNIT_EXPECT_EQ(test, kr_replay_top(r, &any), s);
 	KUNIT_EXPECT_TRUE(test, any);
 	KUNIT_EXPECT_EQ(test, kr_replay_low(r), s - KR_REPLAY_MAX + 1);
@@ -905,6 +906,7 @@ static void replay_jump_never_goes_back(struct kunit *test)
 	const u64 start = 100, top = start + 3 * w;
 	const size_t len = 2 * w / 8;
 	struct kr_replay *r = new_window(test, w, start);
+	bool advanced;
 	void *bitmap;
 	u64 x;
 
@@ -918,21 +920,28 @@ static void replay_jump_never_goes_back(struct kunit *test)
 	memcpy(bitmap, r->bitmap, len);
 
 	/* Seen, below the window, below the start value: nothing changes. */
-	kr_replay_jump(r, top);
-	kr_replay_jump(r, top - w);
-	kr_replay_jump(r, start);
-	kr_replay_jump(r, start - 1);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, top, NULL), KR_REPLAY_DUPLICATE);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, top - w, NULL),
+			KR_REPLAY_TOO_OLD);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, start, NULL),
+			KR_REPLAY_TOO_OLD);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, start - 1, NULL),
+			KR_REPLAY_TOO_OLD);
 	KUNIT_EXPECT_EQ(test, kr_replay_top(r, NULL), top);
 	KUNIT_EXPECT_EQ(test, kr_replay_low(r), top - w + 1);
 	KUNIT_EXPECT_EQ(test, memcmp(r->bitmap, bitmap, len), 0);
 
 	/* New, in the window: marked, the top stays. */
-	kr_replay_jump(r, top - 1);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, top - 1, &advanced),
+			KR_REPLAY_OK);
+	KUNIT_EXPECT_FALSE(test, advanced);
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, top - 1), KR_REPLAY_DUPLICATE);
 	KUNIT_EXPECT_EQ(test, kr_replay_top(r, NULL), top);
 
 	/* Just ahead: the window moves, keeping what it had seen. */
-	kr_replay_jump(r, top + 5);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, top + 5, &advanced),
+			KR_REPLAY_OK);
+	KUNIT_EXPECT_TRUE(test, advanced);
 	KUNIT_EXPECT_EQ(test, kr_replay_top(r, NULL), top + 5);
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, top), KR_REPLAY_DUPLICATE);
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, top - 1), KR_REPLAY_DUPLICATE);
@@ -948,7 +957,7 @@ static void replay_jump_to_u64_max(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, kr_replay_accept(r, 0, NULL), KR_REPLAY_OK);
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, U64_MAX), KR_REPLAY_TOO_FAR);
-	kr_replay_jump(r, U64_MAX);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, U64_MAX, NULL), KR_REPLAY_OK);
 	KUNIT_EXPECT_EQ(test, kr_replay_top(r, NULL), U64_MAX);
 	KUNIT_EXPECT_EQ(test, kr_replay_low(r), U64_MAX - w + 1);
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, U64_MAX), KR_REPLAY_DUPLICATE);
@@ -958,7 +967,8 @@ static void replay_jump_to_u64_max(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, U64_MAX - w),
 			KR_REPLAY_TOO_OLD);
 	KUNIT_EXPECT_EQ(test, kr_replay_check(r, 0), KR_REPLAY_TOO_OLD);
-	kr_replay_jump(r, U64_MAX);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, U64_MAX, NULL),
+			KR_REPLAY_DUPLICATE);
 	KUNIT_EXPECT_EQ(test, kr_replay_top(r, NULL), U64_MAX);
 	KUNIT_EXPECT_EQ(test, kr_replay_accept(r, U64_MAX - 1, NULL),
 			KR_REPLAY_OK);
@@ -987,7 +997,7 @@ static void replay_low_follows_window(struct kunit *test)
 	/* Below the top: the low edge stays. */
 	KUNIT_ASSERT_EQ(test, kr_replay_accept(r, 1065, NULL), KR_REPLAY_OK);
 	KUNIT_EXPECT_EQ(test, kr_replay_low(r), 1065ULL);
-	kr_replay_jump(r, 1ULL << 32);
+	KUNIT_EXPECT_EQ(test, kr_replay_jump(r, 1ULL << 32, NULL), KR_REPLAY_OK);
 	KUNIT_EXPECT_EQ(test, kr_replay_low(r), (1ULL << 32) - w + 1);
 
 	/* top < W - 1 at start 0: top - W + 1 must not wrap. */
@@ -1030,7 +1040,8 @@ static void replay_packet_path_in_softirq(struct kunit *test)
 			if (kr_replay_low(r) != (s < w ? 0 : s - w + 1))
 				bad++;
 		}
-		kr_replay_jump(r, 3 * w + 2 * AHEAD);
+		if (kr_replay_jump(r, 3 * w + 2 * AHEAD, NULL) != KR_REPLAY_OK)
+			bad++;
 		top = kr_replay_top(r, NULL);
 		kr_replay_free(r);
 	}

@@ -34,6 +34,11 @@ class Recorder(unittest.TextTestResult):
         super().addError(test, err)
         self._record("FAIL", test)
 
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self._record("FAIL", subtest)
+
     def addUnexpectedSuccess(self, test):
         super().addUnexpectedSuccess(test)
         self._record("FAIL", test)
