@@ -183,11 +183,10 @@ static int packet_crypt(struct crypto_aead *tfm, struct sk_buff *skb, u64 seq,
 
 	if (skb->len < KR_MIN_PACKET)
 		return -EINVAL;
+	/* A reassembled datagram may have many fragments: size for them all. */
 	nsg = skb_cow_data(skb, 0, &trailer);
 	if (nsg < 0)
 		return nsg;
-	if (nsg > MAX_SKB_FRAGS + 1)
-		return -EMSGSIZE;
 	c = crypt_alloc(tfm, nsg);
 	if (!c)
 		return -ENOMEM;

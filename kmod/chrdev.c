@@ -182,8 +182,9 @@ static __poll_t kr_poll(struct file *file, poll_table *wait)
 	if (!skb_queue_empty_lockless(&flow->rxq))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (kr_flow_is_down(flow))
-		mask |= EPOLLHUP;
-	else if (writable(flow))
+		return mask | EPOLLHUP;
+	/* Exhausted, a write fails at once: no point waking writers. */
+	if (writable(flow) && !kr_epochs_exhausted(&flow->epochs))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (test_bit(KR_FLOW_REKEY, &flow->state))
 		mask |= EPOLLPRI;

@@ -13,9 +13,19 @@
 
 #include <linux/crypto.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "keyrot needs Linux 6.1 or later"
+#endif
+
+/*
+ * The events group must be closed to listeners without CAP_NET_ADMIN:
+ * GENL_MCAST_CAP_NET_ADMIN came in 6.7 and reached 6.1.y in 6.1.176, which
+ * makes 6.1.176 the oldest 6.1 we build for.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "keyrot needs GENL_MCAST_CAP_NET_ADMIN: Linux 6.1.176 or later"
 #endif
 
 /*

@@ -129,7 +129,7 @@ again:
  * kr_cryptq_complete() - a packet's crypto is done: record it and drain
  * @cq: its queue
  * @skb: the packet
- * @err: the crypto result, 0 or -errno
+ * @err: the crypto result: 0, -EBADMSG (not authentic) or another -errno
  * @deliver: takes each packet the drain delivers
  * @ctx: for @deliver
  *
@@ -138,8 +138,11 @@ again:
 void kr_cryptq_complete(struct kr_cryptq *cq, struct sk_buff *skb, int err,
 			kr_cryptq_deliver_t deliver, void *ctx)
 {
+	int state = !err ? KR_CB_OK : err == -EBADMSG ? KR_CB_FAILED :
+				      KR_CB_ERROR;
+
 	/* The packet's bytes, then its state: the drainer reads the state. */
-	smp_store_release(&kr_cb(skb)->state, err ? KR_CB_FAILED : KR_CB_OK);
+	smp_store_release(&kr_cb(skb)->state, state);
 	kr_cryptq_drain(cq, deliver, ctx);
 }
 

@@ -24,20 +24,27 @@
 /* Frees epochs (their key trees must be destroyed in process context). */
 static struct workqueue_struct *epoch_wq;
 
-static void epoch_free_work(struct work_struct *work)
+static void epoch_free(struct kr_epoch *e)
 {
-	struct kr_epoch *e = container_of(work, struct kr_epoch, free_work);
-
 	kr_keytree_destroy(e->tree);
 	kr_replay_free(e->rx);
 	kfree(e);
+}
+
+static void epoch_free_work(struct work_struct *work)
+{
+	epoch_free(container_of(to_rcu_work(work), struct kr_epoch, free_rwork));
 }
 
 static void epoch_release(struct kref *ref)
 {
 	struct kr_epoch *e = container_of(ref, struct kr_epoch, ref);
 
-	queue_work(epoch_wq, &e->free_work);
+	/*
+	 * Packet paths find epochs under RCU and may still be looking at this
+	 * one: free it after a grace period, in process context.
+	 */
+	queue_rcu_work(epoch_wq, &e->free_rwork);
 }
 
 /**
@@ -121,6 +128,22 @@ bool kr_epochs_started(struct kr_epochs *es)
 	return rcu_access_pointer(es->tx);
 }
 
+/**
+ * kr_epochs_exhausted() - whether the transmit direction is used up
+ * @es: the epochs
+ *
+ * Context: Any context.
+ * Return: true if the transmit epoch's sequence numbers reached 2^33.
+ */
+bool kr_epochs_exhausted(struct kr_epochs *es)
+{
+	struct kr_epoch *tx = kr_epochs_tx_get(es);
+	bool done = tx && kr_keytree_seq(tx->tree, es->role) >= KR_SEQ_LIMIT;
+
+	kr_epoch_put(tx);
+	return done;
+}
+
 /* Must hold es->lock.  Spec section 6: what a new seed must wait for. */
 static int install_allowed(struct kr_epochs *es, u8 number, const char **why)
 {
@@ -179,7 +202,7 @@ static void promote(struct kr_epochs *es, u64 now, bool by_packet)
 	es->events |= KR_EPOCH_EV_CONFIRMED | KR_EPOCH_EV_SWITCHED |
 		      KR_EPOCH_EV_CONFIRM;
 	if (by_packet) {
-		next->peer_seen = true;
+		WRITE_ONCE(next->peer_seen, true);
 		next->peer_seen_at = now;
 		es->confirm_until = 0;
 	} else {
@@ -203,7 +226,7 @@ static struct kr_epoch *epoch_create(struct kr_epochs *es, u8 number,
 		return ERR_PTR(-ENOMEM);
 	}
 	kref_init(&e->ref);
-	INIT_WORK(&e->free_work, epoch_free_work);
+	INIT_RCU_WORK(&e->free_rwork, epoch_free_work);
 	e->number = number;
 	e->installed = now;
 
@@ -231,6 +254,8 @@ static struct kr_epoch *epoch_create(struct kr_epochs *es, u8 number,
 		*why = "cannot prepare the first leaf keys";
 		goto err_free;
 	}
+	/* The three prepared leaves of a receive direction need this. */
+	BUILD_BUG_ON(BIT_ULL(KR_LEAF_SHIFT) <= KR_REPLAY_MAX);
 	e->rx = kr_replay_alloc(es->cfg.window, start[!es->role], GFP_KERNEL);
 	if (IS_ERR(e->rx)) {
 		ret = PTR_ERR(e->rx);
@@ -242,7 +267,7 @@ static struct kr_epoch *epoch_create(struct kr_epochs *es, u8 number,
 
 err_free:
 	/* Nobody else has seen it: free it here, in process context. */
-	epoch_free_work(&e->free_work);
+	epoch_free(e);
 	return ERR_PTR(ret);
 }
 
@@ -529,6 +554,7 @@ void kr_epochs_tick(struct kr_epochs *es, u64 now, struct kr_epoch_tick *t)
 
 	t->events = es->events;
 	es->events = 0;
+	t->old_epoch = es->had_tx ? es->switched_from : -1;
 	t->deadline = when;
 	spin_unlock_bh(&es->lock);
 	kr_epoch_put(retired);
@@ -663,6 +689,8 @@ int kr_epoch_init(void)
  */
 void kr_epoch_uninit(void)
 {
+	/* Frees queued after a grace period are queued by then. */
+	rcu_barrier();
 	destroy_workqueue(epoch_wq);
 }
 

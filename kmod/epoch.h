@@ -25,10 +25,11 @@ struct kr_replay;
 
 /**
  * struct kr_epoch - one installed root seed
- * @ref: held by the epoch slots and by each packet in flight on it
+ * @ref: held by the epoch slots and by each packet in flight on it; the
+ *	last put frees the epoch after an RCU grace period
  * @tree: its key tree; the key id is @tree->key_id
  * @rx: the replay window of the receive direction
- * @free_work: frees the epoch in process context after the last put
+ * @free_rwork: frees the epoch in process context after the last put
  * @number: the epoch byte of its packets
  * @confirmed: the peer is known to hold the seed (under the epochs lock)
  * @peer_seen: a packet from the peer authenticated on it (epochs lock)
@@ -41,7 +42,7 @@ struct kr_epoch {
 	struct kref ref;
 	struct kr_keytree *tree;
 	struct kr_replay *rx;
-	struct work_struct free_work;
+	struct rcu_work free_rwork;
 	u8 number;
 	bool confirmed;
 	bool peer_seen;
@@ -125,6 +126,7 @@ struct kr_epochs {
  * @emit_need: send the re-key event now (the need is in @need)
  * @need: the re-key need, enum keyrot_rekey_reason bits
  * @need_changed: @need differs from the previous tick
+ * @old_epoch: with KR_EPOCH_EV_SWITCHED, the transmit epoch before, or -1
  * @deadline: tick again at this time at the latest (U64_MAX: no need)
  */
 struct kr_epoch_tick {
@@ -132,6 +134,7 @@ struct kr_epoch_tick {
 	bool emit_need;
 	u32 need;
 	bool need_changed;
+	int old_epoch;
 	u64 deadline;
 };
 
@@ -179,6 +182,7 @@ bool kr_epochs_authenticated(struct kr_epochs *es, struct kr_epoch *e,
 			     u64 now);
 void kr_epochs_tick(struct kr_epochs *es, u64 now, struct kr_epoch_tick *t);
 bool kr_epochs_started(struct kr_epochs *es);
+bool kr_epochs_exhausted(struct kr_epochs *es);
 unsigned int kr_epochs_view(struct kr_epochs *es, struct kr_epoch_view *v);
 u32 kr_epochs_need(struct kr_epochs *es);
 

@@ -22,6 +22,12 @@
 /* Serialises the control plane; see flow.h. */
 DEFINE_MUTEX(kr_ctl_lock);
 
+/* The flows' timers; process context, flushed at unload. */
+struct workqueue_struct *kr_flow_wq;
+
+/* Flows not yet freed: unload waits for none (packets in crypto hold some). */
+static atomic_t flows_live = ATOMIC_INIT(0);
+
 static unsigned int kr_net_id __read_mostly;
 
 /* A closed flow's id, kept from reuse while its packets may still come. */
@@ -87,14 +93,15 @@ void kr_flow_default_cfg(struct kr_flow_cfg *cfg)
  * @kn: the namespace's state
  * @id: the flow id
  *
- * Context: Under rcu_read_lock() or rcu_read_lock_bh().
+ * Context: Under rcu_read_lock() or rcu_read_lock_bh(), or kr_ctl_lock.
  * Return: the flow without a reference, or NULL.
  */
 struct kr_flow *kr_flow_lookup_rcu(struct kr_net *kn, u32 id)
 {
 	struct kr_flow *flow;
 
-	hash_for_each_possible_rcu(kn->table, flow, hnode, id)
+	hash_for_each_possible_rcu(kn->table, flow, hnode, id,
+				   lockdep_is_held(&kr_ctl_lock))
 		if (flow->id == id)
 			return flow;
 	return NULL;
@@ -124,9 +131,13 @@ static void flow_free_rcu(struct rcu_head *rcu)
 {
 	struct kr_flow *flow = container_of(rcu, struct kr_flow, rcu);
 
+	/* Detach purged both, and nothing refills them once down. */
+	WARN_ON_ONCE(!skb_queue_empty(&flow->rxq) || flow->trial);
 	dst_cache_destroy(&flow->dst_cache);
 	kr_stats_free(flow->stats);
 	kfree(flow);
+	if (atomic_dec_and_test(&flows_live))
+		wake_up_var(&flows_live);
 }
 
 static void flow_release(struct kref *ref)
@@ -238,6 +249,7 @@ struct kr_flow *kr_flow_create(struct net *net, u8 access)
 	hash_add_rcu(kn->table, &flow->hnode, flow->id);
 	list_add_tail(&flow->node, &kn->flows);
 	kn->gen++;
+	atomic_inc(&flows_live);
 	mutex_unlock(&kr_ctl_lock);
 	return flow;
 
@@ -265,29 +277,35 @@ static struct kr_net *unpublish(struct kr_flow *flow)
 	list_del(&flow->node);
 	quarantine(kn, flow->id);
 	kn->gen++;
+	atomic_inc(&kn->detaching);
 	set_bit(KR_FLOW_DETACHED, &flow->state);
 	RCU_INIT_POINTER(flow->kn, NULL);
 	return kn;
 }
 
-/* Down, for good: wipe the keys, stop the timers, drop what is queued. */
+/* Down, for good: wipe the keys, drop what is queued, wake everyone. */
 static void shut_down(struct kr_flow *flow)
 {
 	kr_epochs_destroy(&flow->epochs);
+	kr_receive_drop_trial(flow);
 	clear_bit(KR_FLOW_REKEY, &flow->state);
-	kr_send_purge(flow);
+	kr_send_flush(flow);
 	wake_up_interruptible_poll(&flow->wait,
 				   EPOLLHUP | EPOLLIN | EPOLLOUT | EPOLLPRI);
 }
 
+/*
+ * After unpublish() and a grace period (no packet path can find the flow
+ * any more): stop its timers, wipe its keys, drop what it holds.
+ */
 static void detach(struct kr_flow *flow, struct kr_net *kn)
 {
-	if (!kn)
-		return;
 	if (cancel_delayed_work_sync(&flow->work))
 		kr_flow_put(flow);
 	shut_down(flow);
 	kr_receive_purge(flow);
+	if (atomic_dec_and_test(&kn->detaching))
+		wake_up_var(&kn->detaching);
 }
 
 /**
@@ -306,6 +324,9 @@ void kr_flow_detach(struct kr_flow *flow)
 	mutex_lock(&kr_ctl_lock);
 	kn = unpublish(flow);
 	mutex_unlock(&kr_ctl_lock);
+	if (!kn)
+		return;
+	synchronize_net();
 	detach(flow, kn);
 }
 
@@ -373,7 +394,8 @@ u32 kr_flow_flags(struct kr_flow *flow)
 		flags |= RB_FLOWDOWN;
 	if (state & BIT(KR_FLOW_PEER_GONE))
 		flags |= RB_FLOWPEER;
-	if (state & BIT(KR_FLOW_REKEY))
+	/* A down flow needs no re-key, whatever a late timer last saw. */
+	if ((state & BIT(KR_FLOW_REKEY)) && !(state & BIT(KR_FLOW_DOWN)))
 		flags |= RB_REKEY;
 	return flags;
 }
@@ -390,8 +412,21 @@ void kr_flow_kick(struct kr_flow *flow)
 		return;
 	/* A queued work item holds a reference; one already queued has one. */
 	kr_flow_get(flow);
-	if (mod_delayed_work(system_wq, &flow->work, 0))
+	if (mod_delayed_work(kr_flow_wq, &flow->work, 0))
 		kr_flow_put(flow);
+}
+
+/* Packet paths read each setting with READ_ONCE(): write each once. */
+static void set_cfg(struct kr_flow_cfg *cfg, const struct kr_flow_cfg *new)
+{
+	WRITE_ONCE(cfg->max_payload, new->max_payload);
+	WRITE_ONCE(cfg->rx_queue_len, new->rx_queue_len);
+	WRITE_ONCE(cfg->tx_queue_len, new->tx_queue_len);
+	WRITE_ONCE(cfg->keepalive_ms, new->keepalive_ms);
+	WRITE_ONCE(cfg->peer_timeout_ms, new->peer_timeout_ms);
+	WRITE_ONCE(cfg->trial_ms, new->trial_ms);
+	/* The epochs keep their own copy, under their lock. */
+	cfg->epoch = new->epoch;
 }
 
 /* Must hold kr_ctl_lock.  Refuse what cannot change once seeded. */
@@ -441,7 +476,7 @@ int kr_flow_configure(struct kr_flow *flow, const struct kr_flow_settings *set,
 	if (ret)
 		return ret;
 	if (!rcu_access_pointer(kn->sock)) {
-		ret = kr_udp_open(kn, kn->port);
+		ret = kr_udp_open(kn, kn->port, NULL);
 		if (ret) {
 			NL_SET_ERR_MSG_MOD(extack, "cannot open the namespace's UDP socket");
 			return ret;
@@ -457,15 +492,17 @@ int kr_flow_configure(struct kr_flow *flow, const struct kr_flow_settings *set,
 	if (set->has & BIT_ULL(KEYROT_A_FLOW_PEER_ID))
 		WRITE_ONCE(flow->peer_id, set->peer_id);
 	if (set->has & BIT_ULL(KEYROT_A_FLOW_COOKIE))
-		flow->cookie = set->cookie;
+		WRITE_ONCE(flow->cookie, set->cookie);
 	if (set->has & BIT_ULL(KEYROT_A_FLOW_ROLE))
 		flow->epochs.role = set->role;
 	if (set->has & BIT_ULL(KEYROT_A_FLOW_CIPHER))
 		flow->epochs.cipher = set->cipher;
-	flow->cfg = set->cfg;
-	kr_epochs_set_cfg(&flow->epochs, &flow->cfg.epoch);
+	set_cfg(&flow->cfg, &set->cfg);
+	kr_epochs_set_cfg(&flow->epochs, &set->cfg.epoch);
+	read_lock_bh(&flow->peer_lock);
 	if (flow->peer.addr.sa_family && flow->peer_id)
 		set_bit(KR_FLOW_CONFIGURED, &flow->state);
+	read_unlock_bh(&flow->peer_lock);
 	kr_flow_kick(flow);
 	return 0;
 }
@@ -607,6 +644,7 @@ static int __net_init kr_net_init(struct net *net)
 		return -ENOMEM;
 	kn->net = net;
 	kn->port = KEYROT_DEFAULT_PORT;
+	atomic_set(&kn->detaching, 0);
 	INIT_LIST_HEAD(&kn->flows);
 	INIT_LIST_HEAD(&kn->quarantine);
 	hash_init(kn->table);
@@ -621,30 +659,34 @@ static void __net_exit kr_net_exit(struct net *net)
 {
 	struct kr_net *kn = kr_net_get(net);
 	struct quarantined *q, *tmp;
-	struct kr_flow *flow;
+	struct kr_flow *flow, *next;
+	struct socket *sock;
+	LIST_HEAD(gone);
 
+	/* Unpublish every flow at once, then one grace period for them all. */
 	mutex_lock(&kr_ctl_lock);
 	kn->dead = true;
+	list_for_each_entry_safe(flow, next, &kn->flows, node) {
+		kr_flow_get(flow);
+		unpublish(flow);
+		list_add_tail(&flow->node, &gone);
+	}
 	mutex_unlock(&kr_ctl_lock);
-	for (;;) {
-		mutex_lock(&kr_ctl_lock);
-		flow = list_first_entry_or_null(&kn->flows, struct kr_flow,
-						node);
-		if (flow) {
-			kr_flow_get(flow);
-			unpublish(flow);
-		}
-		mutex_unlock(&kr_ctl_lock);
-		if (!flow)
-			break;
+	synchronize_net();
+	list_for_each_entry_safe(flow, next, &gone, node) {
+		list_del(&flow->node);
 		detach(flow, kn);
 		kr_flow_put(flow);
 	}
+	/* Flows a close or flow-del unpublished still have timers to stop. */
+	wait_var_event(&kn->detaching, !atomic_read(&kn->detaching));
+
 	mutex_lock(&kr_ctl_lock);
-	kr_udp_close(kn);
+	sock = kr_udp_close(kn);
 	list_for_each_entry_safe(q, tmp, &kn->quarantine, node)
 		kfree(q);
 	mutex_unlock(&kr_ctl_lock);
+	kr_udp_release(sock);
 	kr_stats_free(kn->stats);
 }
 
@@ -663,16 +705,29 @@ static struct pernet_operations kr_net_ops = {
  */
 int kr_flow_init(void)
 {
-	return register_pernet_subsys(&kr_net_ops);
+	int ret;
+
+	kr_flow_wq = alloc_workqueue("keyrot_flows", WQ_UNBOUND, 0);
+	if (!kr_flow_wq)
+		return -ENOMEM;
+	ret = register_pernet_subsys(&kr_net_ops);
+	if (ret)
+		destroy_workqueue(kr_flow_wq);
+	return ret;
 }
 
 /**
- * kr_flow_uninit() - unregister it; every namespace's flows are detached
+ * kr_flow_uninit() - unregister it once every flow is freed
+ *
+ * Descriptors are closed (they hold the module), but packets still in
+ * crypto may hold flows: wait for the last, then for its RCU free.
  *
  * Context: Process context, at module unload.
  */
 void kr_flow_uninit(void)
 {
 	unregister_pernet_subsys(&kr_net_ops);
+	wait_var_event(&flows_live, !atomic_read(&flows_live));
 	rcu_barrier();
+	destroy_workqueue(kr_flow_wq);
 }

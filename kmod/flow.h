@@ -15,7 +15,12 @@
  * attaching and detaching, settings, installs and the namespaces' sockets.
  * Packet paths take no mutex: they find flows and epochs under RCU, hold
  * references, and use the epochs' and queues' spinlocks.  A queued flow
- * work item holds a reference on its flow.
+ * work item holds a reference on its flow.  The order, outer first:
+ *
+ *   kr_ctl_lock -> key tree prep_lock -> key tree direction lock
+ *   epochs lock -> key tree direction lock
+ *   tx_crypt queue lock -> key tree direction lock
+ *   a cryptq drain lock -> epochs, replay window, direction, rxq, peer locks
  */
 #ifndef _KR_FLOW_H
 #define _KR_FLOW_H
@@ -38,6 +43,7 @@
 struct socket;
 
 extern struct mutex kr_ctl_lock;
+extern struct workqueue_struct *kr_flow_wq;
 
 enum kr_net_limits {
 	KR_FLOW_HASH_BITS = 8,
@@ -54,6 +60,8 @@ enum kr_net_limits {
  * @port: its port, or the one it will have (kr_ctl_lock)
  * @gen: bumped when @flows changes, for dump consistency (kr_ctl_lock)
  * @dead: the namespace is going; nothing attaches (kr_ctl_lock)
+ * @detaching: flows unpublished whose detach is not done; the namespace's
+ *	exit waits for none, as their timers may still use the namespace
  * @stats: packets that found no flow
  */
 struct kr_net {
@@ -65,6 +73,7 @@ struct kr_net {
 	u16 port;
 	u32 gen;
 	bool dead;
+	atomic_t detaching;
 	struct kr_stats __percpu *stats;
 };
 

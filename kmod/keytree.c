@@ -483,6 +483,7 @@ struct kr_leaf *kr_keytree_rx_leaf(struct kr_keytree *tree, unsigned int d,
 {
 	struct kr_keydir *dir = &tree->dir[d];
 	struct kr_leaf *leaf = NULL;
+	bool missing = false;
 	u32 idx;
 
 	if (s >= KR_SEQ_LIMIT)
@@ -495,8 +496,12 @@ struct kr_leaf *kr_keytree_rx_leaf(struct kr_keytree *tree, unsigned int d,
 			kref_get(&leaf->ref);
 		else
 			leaf = NULL;
+		missing = !leaf;
 	}
 	spin_unlock_bh(&dir->lock);
+	/* A preparation that failed is asked for again, not waited for. */
+	if (missing)
+		queue_work(keys_wq, &tree->prep_work);
 	return leaf;
 }
 
@@ -505,7 +510,7 @@ struct kr_leaf *kr_keytree_rx_leaf(struct kr_keytree *tree, unsigned int d,
  * @tree: the tree
  * @d: the receive direction
  * @low: the lowest sequence number the window still covers
- * @top: the highest sequence number authenticated, @low <= @top
+ * @top: the highest sequence number authenticated
  *
  * Leaves wholly below @low are retired (spec section 8); entering a new leaf
  * asks for the one after it to be prepared.
@@ -518,8 +523,13 @@ void kr_keytree_rx_advance(struct kr_keytree *tree, unsigned int d, u64 low,
 	struct kr_keydir *dir = &tree->dir[d];
 	bool moved;
 
-	if (WARN_ON_ONCE(low > top || top >= KR_SEQ_LIMIT))
+	if (WARN_ON_ONCE(top >= KR_SEQ_LIMIT))
 		return;
+	/*
+	 * A far-ahead jump may move the window between a caller's accept and
+	 * its reading of the low edge: the cursor only goes forward anyway.
+	 */
+	low = min(low, top);
 	spin_lock_bh(&dir->lock);
 	if (top >= dir->seq)
 		dir->seq = top + 1;

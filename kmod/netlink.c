@@ -12,6 +12,7 @@
  */
 
 #include "aead.h"
+#include "compat.h"
 #include "epoch.h"
 #include "flow.h"
 #include "keytree.h"
@@ -127,18 +128,23 @@ static const struct nla_policy netns_set_policy[KEYROT_A_NETNS_MAX + 1] = {
 static const struct nla_policy netns_get_policy[KEYROT_A_NETNS_MAX + 1] = {
 };
 
-/* The flow a request names, in the requester's namespace; or an extack. */
+/*
+ * The flow a request names, in the requester's namespace, with a reference;
+ * or ERR_PTR(-EINVAL) without the attribute, -ENOENT without the flow.
+ */
 static struct kr_flow *flow_of(struct genl_info *info, unsigned int attr)
 {
 	struct kr_flow *flow;
 
 	if (GENL_REQ_ATTR_CHECK(info, attr))
-		return NULL;
+		return ERR_PTR(-EINVAL);
 	flow = kr_flow_find(genl_info_net(info),
 			    nla_get_u32(info->attrs[attr]));
-	if (!flow)
+	if (!flow) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
 				    "no such flow in this network namespace");
+		return ERR_PTR(-ENOENT);
+	}
 	return flow;
 }
 
@@ -240,8 +246,8 @@ static int flow_set_doit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	flow = flow_of(info, KEYROT_A_FLOW_ID);
-	if (!flow)
-		return -ENOENT;
+	if (IS_ERR(flow))
+		return PTR_ERR(flow);
 	mutex_lock(&kr_ctl_lock);
 	ret = parse_settings(info, flow, &set);
 	if (!ret)
@@ -388,8 +394,8 @@ static int flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	flow = flow_of(info, KEYROT_A_FLOW_ID);
-	if (!flow)
-		return -ENOENT;
+	if (IS_ERR(flow))
+		return PTR_ERR(flow);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg) {
 		ret = -ENOMEM;
@@ -457,8 +463,8 @@ static int flow_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kr_flow *flow = flow_of(info, KEYROT_A_FLOW_ID);
 
-	if (!flow)
-		return -ENOENT;
+	if (IS_ERR(flow))
+		return PTR_ERR(flow);
 	kr_flow_detach(flow);
 	kr_flow_put(flow);
 	return 0;
@@ -476,8 +482,8 @@ static int flow_state_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	flow = flow_of(info, KEYROT_A_FLOW_ID);
-	if (!flow)
-		return -ENOENT;
+	if (IS_ERR(flow))
+		return PTR_ERR(flow);
 	mutex_lock(&kr_ctl_lock);
 	if (gone)
 		kr_flow_set_peer_gone(flow);
@@ -514,8 +520,8 @@ static int seed_install_doit(struct sk_buff *skb, struct genl_info *info)
 	if (a[KEYROT_A_SEED_SEQ_START_D1])
 		start[1] = nla_get_u64(a[KEYROT_A_SEED_SEQ_START_D1]);
 	flow = flow_of(info, KEYROT_A_SEED_FLOW_ID);
-	if (!flow) {
-		ret = -ENOENT;
+	if (IS_ERR(flow)) {
+		ret = PTR_ERR(flow);
 		goto out_wipe;
 	}
 	mutex_lock(&kr_ctl_lock);
@@ -541,8 +547,8 @@ static int epoch_key_id_doit(struct sk_buff *skb, struct genl_info *info,
 		return -EINVAL;
 	key_id = nla_data(info->attrs[KEYROT_A_SEED_KEY_ID]);
 	flow = flow_of(info, KEYROT_A_SEED_FLOW_ID);
-	if (!flow)
-		return -ENOENT;
+	if (IS_ERR(flow))
+		return PTR_ERR(flow);
 	mutex_lock(&kr_ctl_lock);
 	if (confirm)
 		ret = kr_flow_confirm(flow, key_id, info->extack);
@@ -566,22 +572,24 @@ static int epoch_withdraw_doit(struct sk_buff *skb, struct genl_info *info)
 static int rekey_request_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kr_flow *flow = flow_of(info, KEYROT_A_FLOW_ID);
+	int ret = 0;
 
-	if (!flow)
-		return -ENOENT;
+	if (IS_ERR(flow))
+		return PTR_ERR(flow);
 	if (kr_flow_is_down(flow)) {
-		kr_flow_put(flow);
 		NL_SET_ERR_MSG_MOD(info->extack, "flow is down");
-		return -ENODEV;
+		ret = -ENODEV;
+	} else {
+		kr_flow_request_rekey(flow);
 	}
-	kr_flow_request_rekey(flow);
 	kr_flow_put(flow);
-	return 0;
+	return ret;
 }
 
 static int netns_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kr_net *kn = kr_net_get(genl_info_net(info));
+	struct socket *old = NULL;
 	u16 port;
 	int ret = 0;
 
@@ -590,7 +598,7 @@ static int netns_set_doit(struct sk_buff *skb, struct genl_info *info)
 	port = nla_get_u16(info->attrs[KEYROT_A_NETNS_PORT]);
 	mutex_lock(&kr_ctl_lock);
 	if (rcu_access_pointer(kn->sock)) {
-		ret = kr_udp_open(kn, port);
+		ret = kr_udp_open(kn, port, &old);
 		if (ret)
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    info->attrs[KEYROT_A_NETNS_PORT],
@@ -599,6 +607,7 @@ static int netns_set_doit(struct sk_buff *skb, struct genl_info *info)
 		kn->port = port;
 	}
 	mutex_unlock(&kr_ctl_lock);
+	kr_udp_release(old);
 	return ret;
 }
 
@@ -622,11 +631,14 @@ static int netns_get_doit(struct sk_buff *skb, struct genl_info *info)
 		kr_stats_sum(flow->stats, sum);
 		flows++;
 	}
+	/* Transforms are counted module wide: the host's business only. */
 	ret = !hdr || nla_put_u16(msg, KEYROT_A_NETNS_PORT, kn->port) ||
 	      nla_put_u32(msg, KEYROT_A_NETNS_FLOWS, flows) ||
 	      put_stats(msg, KEYROT_A_NETNS_STATS, sum) ||
-	      nla_put_u64_64bit(msg, KEYROT_A_NETNS_TFMS, kr_aead_tfms_live(),
-				KEYROT_A_NETNS_PAD);
+	      (net_eq(genl_info_net(info), &init_net) &&
+	       netlink_capable(skb, CAP_NET_ADMIN) &&
+	       nla_put_u64_64bit(msg, KEYROT_A_NETNS_TFMS,
+				 kr_aead_tfms_live(), KEYROT_A_NETNS_PAD));
 	mutex_unlock(&kr_ctl_lock);
 	if (ret) {
 		nlmsg_free(msg);

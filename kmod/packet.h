@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct crypto_aead;
+struct socket;
 struct kr_crypt;
 struct kr_epoch;
 struct kr_flow;
@@ -38,7 +39,8 @@ enum kr_packet_sizes {
 enum kr_cb_state {
 	KR_CB_PENDING,
 	KR_CB_OK,
-	KR_CB_FAILED,
+	KR_CB_FAILED,	/* the tag did not verify */
+	KR_CB_ERROR,	/* the crypto could not run (memory, buffer) */
 };
 
 /**
@@ -77,16 +79,18 @@ unsigned int kr_send_headroom(void);
 int kr_send_data(struct kr_flow *flow, struct sk_buff *skb);
 int kr_send_empty(struct kr_flow *flow, unsigned int stat);
 int kr_send_prepare(struct kr_flow *flow);
-void kr_send_purge(struct kr_flow *flow);
+void kr_send_flush(struct kr_flow *flow);
 
 /* receive.c APIs: */
 void kr_receive(struct kr_net *kn, struct sk_buff *skb);
 void kr_receive_trial(struct kr_flow *flow);
 void kr_receive_purge(struct kr_flow *flow);
+void kr_receive_drop_trial(struct kr_flow *flow);
 
 /* udp.c APIs: */
-int kr_udp_open(struct kr_net *kn, u16 port);
-void kr_udp_close(struct kr_net *kn);
+int kr_udp_open(struct kr_net *kn, u16 port, struct socket **old);
+struct socket *kr_udp_close(struct kr_net *kn);
+void kr_udp_release(struct socket *sock);
 int kr_udp_xmit(struct kr_flow *flow, struct sk_buff *skb);
 
 #endif /* _KR_PACKET_H */

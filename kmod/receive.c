@@ -91,7 +91,7 @@ static void follow_peer(struct kr_flow *flow, struct sk_buff *skb)
 static void authenticated(struct kr_flow *flow, struct kr_epoch *epoch,
 			  struct sk_buff *skb, bool advanced)
 {
-	unsigned int len = skb->len - KR_MIN_PACKET;
+	unsigned int len = skb->len - KR_MIN_PACKET, reason;
 	u64 now = kr_now();
 
 	if (kr_epochs_authenticated(&flow->epochs, epoch, now))
@@ -108,18 +108,30 @@ static void authenticated(struct kr_flow *flow, struct kr_epoch *epoch,
 		consume_skb(skb);
 		return;
 	}
-	if (kr_flow_is_down(flow))
-		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_DOWN);
-	if (skb_queue_len_lockless(&flow->rxq) >=
-	    READ_ONCE(flow->cfg.rx_queue_len))
-		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_RX_QUEUE);
+	/* What a reader of max-payload bytes could not take, it never gets. */
+	if (len > READ_ONCE(flow->cfg.max_payload))
+		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_OVERSIZE);
 	if (pskb_trim(skb, skb->len - KR_TAG_LEN))
-		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_RX_QUEUE);
+		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_RX_ERROR);
 	__skb_pull(skb, KR_HEADER_LEN);
 	memset(skb->cb, 0, sizeof(skb->cb));
+
+	/* Down is tested under the queue's lock: a purge empties it for good. */
+	spin_lock_bh(&flow->rxq.lock);
+	if (kr_flow_is_down(flow)) {
+		reason = KEYROT_A_STATS_DROP_DOWN;
+	} else if (skb_queue_len(&flow->rxq) >=
+		   READ_ONCE(flow->cfg.rx_queue_len)) {
+		reason = KEYROT_A_STATS_DROP_RX_QUEUE;
+	} else {
+		__skb_queue_tail(&flow->rxq, skb);
+		reason = 0;
+	}
+	spin_unlock_bh(&flow->rxq.lock);
+	if (reason)
+		return drop(flow->stats, skb, reason);
 	kr_stats_inc(flow->stats, KEYROT_A_STATS_RX_PACKETS);
 	kr_stats_add(flow->stats, KEYROT_A_STATS_RX_BYTES, len);
-	skb_queue_tail(&flow->rxq, skb);
 	wake_up_interruptible_poll(&flow->wait, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -135,7 +147,9 @@ static void deliver(void *ctx, struct sk_buff *skb, int state)
 	kr_leaf_put(cb->leaf);
 	cb->leaf = NULL;
 	if (state != KR_CB_OK) {
-		drop(flow->stats, skb, KEYROT_A_STATS_DROP_AUTH);
+		drop(flow->stats, skb, state == KR_CB_FAILED ?
+				       KEYROT_A_STATS_DROP_AUTH :
+				       KEYROT_A_STATS_DROP_RX_ERROR);
 		goto out;
 	}
 	verdict = kr_replay_accept(epoch->rx, cb->seq, &advanced);
@@ -177,6 +191,9 @@ static bool take_trial(struct kr_flow *flow, struct sk_buff *skb)
 		return false;
 	if (cmpxchg(&flow->trial, NULL, skb))
 		return false;
+	/* A purge that ran before our cmpxchg would miss it: look again. */
+	if (kr_flow_is_down(flow))
+		return cmpxchg(&flow->trial, skb, NULL) != skb;
 	WRITE_ONCE(flow->last_trial, now);
 	kr_stats_inc(flow->stats, KEYROT_A_STATS_TRIALS);
 	kr_flow_kick(flow);
@@ -196,27 +213,38 @@ static void receive_packet(struct kr_net *kn, struct kr_flow *flow,
 
 	if (kr_flow_is_down(flow))
 		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_DOWN);
-	seq = be64_to_cpu(hdr->seq);
-	if (seq >= KR_SEQ_LIMIT)
-		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_SEQ_LIMIT);
 	epoch = kr_epochs_rx_get(&flow->epochs, hdr->epoch);
 	if (!epoch)
 		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_EPOCH);
+	seq = be64_to_cpu(hdr->seq);
+	if (seq >= KR_SEQ_LIMIT) {
+		kr_epoch_put(epoch);
+		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_SEQ_LIMIT);
+	}
+	/* Bounded: forged packets in the window must not pile up in crypto. */
+	if (skb_queue_len_lockless(&flow->rx_crypt.q) >=
+	    READ_ONCE(flow->cfg.rx_queue_len)) {
+		kr_epoch_put(epoch);
+		return drop(flow->stats, skb, KEYROT_A_STATS_DROP_RX_QUEUE);
+	}
 
 	memset(cb, 0, sizeof(*cb));
 	cb->flow = kr_flow_get(flow);
 	cb->epoch = epoch;
 	cb->seq = seq;
+	/*
+	 * Spec section 5: below the window or too far ahead is decided before
+	 * any key work; a number already seen only after opening, so a forged
+	 * packet counts as a failed open whatever its number.
+	 */
 	switch (kr_replay_check(epoch->rx, seq)) {
 	case KR_REPLAY_OK:
+	case KR_REPLAY_DUPLICATE:
 		break;
 	case KR_REPLAY_TOO_FAR:
 		if (take_trial(flow, skb))
 			return;
 		ret = KEYROT_A_STATS_DROP_TOO_FAR;
-		goto err_drop;
-	case KR_REPLAY_DUPLICATE:
-		ret = KEYROT_A_STATS_DROP_REPLAY;
 		goto err_drop;
 	default:
 		ret = KEYROT_A_STATS_DROP_TOO_OLD;
@@ -246,7 +274,7 @@ err_drop:
  * @kn: the namespace's state
  * @skb: the datagram, @skb->data at its UDP header, checksum verified
  *
- * Context: Softirq (the UDP encapsulation receive hook), RCU-bh held.
+ * Context: Softirq (the UDP encapsulation receive hook), under RCU.
  */
 void kr_receive(struct kr_net *kn, struct sk_buff *skb)
 {
@@ -291,6 +319,7 @@ void kr_receive_trial(struct kr_flow *flow)
 	bool advanced;
 	unsigned int d;
 	u64 seq;
+	int ret;
 
 	if (!skb)
 		return;
@@ -303,8 +332,11 @@ void kr_receive_trial(struct kr_flow *flow)
 		goto out;
 	}
 	/* The trial transform is synchronous: this completes here. */
-	if (kr_aead_open(tfm, skb, seq, NULL)) {
-		drop(flow->stats, skb, KEYROT_A_STATS_DROP_AUTH);
+	ret = kr_aead_open(tfm, skb, seq, NULL);
+	if (WARN_ON_ONCE(ret == -EINPROGRESS) || ret) {
+		drop(flow->stats, skb, ret == -EBADMSG ?
+				       KEYROT_A_STATS_DROP_AUTH :
+				       KEYROT_A_STATS_DROP_RX_ERROR);
 		goto out_free;
 	}
 	kr_stats_inc(flow->stats, KEYROT_A_STATS_TRIALS_OK);
@@ -330,20 +362,35 @@ out:
 }
 
 /**
- * kr_receive_purge() - drop what a detached flow still holds to read
+ * kr_receive_drop_trial() - drop a far-ahead packet waiting to be tried
  * @flow: the flow
+ *
+ * Its reference on its epoch would keep the epoch's keys alive.
+ *
+ * Context: Any context.
+ */
+void kr_receive_drop_trial(struct kr_flow *flow)
+{
+	struct sk_buff *skb = xchg(&flow->trial, NULL);
+
+	if (!skb)
+		return;
+	kr_epoch_put(kr_cb(skb)->epoch);
+	drop(flow->stats, skb, KEYROT_A_STATS_DROP_DOWN);
+	kr_flow_put(flow);
+}
+
+/**
+ * kr_receive_purge() - drop what a down flow still holds to read
+ * @flow: the flow, marked down
+ *
+ * Packets still being opened are dropped by the drain as they complete.
  *
  * Context: Process context.
  */
 void kr_receive_purge(struct kr_flow *flow)
 {
-	struct sk_buff *skb = xchg(&flow->trial, NULL);
-
-	if (skb) {
-		kr_epoch_put(kr_cb(skb)->epoch);
-		kr_flow_put(flow);
-		kfree_skb(skb);
-	}
+	kr_receive_drop_trial(flow);
 	skb_queue_purge(&flow->rxq);
 	kr_cryptq_drain(&flow->rx_crypt, deliver, flow);
 }

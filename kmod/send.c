@@ -91,8 +91,6 @@ static int send_packet(struct kr_flow *flow, struct sk_buff *skb,
 	if (IS_ERR(leaf)) {
 		kr_cryptq_unlock(&flow->tx_crypt);
 		kr_epoch_put(epoch);
-		if (PTR_ERR(leaf) == -EKEYEXPIRED)
-			kr_flow_kick(flow);
 		return PTR_ERR(leaf);
 	}
 	hdr = skb_push(skb, KR_HEADER_LEN);
@@ -111,8 +109,8 @@ static int send_packet(struct kr_flow *flow, struct sk_buff *skb,
 	atomic_inc(&flow->tx_inflight);
 	kr_cryptq_unlock(&flow->tx_crypt);
 
-	/* A new leaf: the watermark may have been crossed. */
-	if (!(seq & ((1ULL << KR_LEAF_SHIFT) - 1)))
+	/* A new leaf or the very last number: the need may have changed. */
+	if (!(seq & ((1ULL << KR_LEAF_SHIFT) - 1)) || seq == KR_SEQ_LIMIT - 1)
 		kr_flow_kick(flow);
 
 	WRITE_ONCE(flow->last_tx, kr_now());
@@ -195,14 +193,15 @@ int kr_send_prepare(struct kr_flow *flow)
 }
 
 /**
- * kr_send_purge() - drop what is queued for sending
- * @flow: a detached flow
+ * kr_send_flush() - send what is done sealing
+ * @flow: the flow
  *
- * Packets still being sealed are dropped by the drain when they complete.
+ * On a detached flow the sends fail and count as drops; packets still being
+ * sealed go the same way as they complete.
  *
  * Context: Process context.
  */
-void kr_send_purge(struct kr_flow *flow)
+void kr_send_flush(struct kr_flow *flow)
 {
 	kr_cryptq_drain(&flow->tx_crypt, deliver, flow);
 }

@@ -30,37 +30,34 @@
  */
 void kr_timers_schedule(struct kr_flow *flow, u64 delay_ns)
 {
-	unsigned long delay = nsecs_to_jiffies(min_t(u64, delay_ns,
-						     MAX_JIFFY_OFFSET));
+	unsigned long delay = min_t(u64, nsecs_to_jiffies64(delay_ns),
+				    MAX_JIFFY_OFFSET);
 
 	if (test_bit(KR_FLOW_DETACHED, &flow->state))
 		return;
 	/* An earlier deadline already queued stays. */
 	kr_flow_get(flow);
-	if (!queue_delayed_work(system_wq, &flow->work, delay))
+	if (!queue_delayed_work(kr_flow_wq, &flow->work, delay))
 		kr_flow_put(flow);
 }
 
-static void report_epochs(struct kr_flow *flow, unsigned long events)
+static void report_epochs(struct kr_flow *flow, const struct kr_epoch_tick *t)
 {
+	unsigned long events = t->events;
 	struct kr_epoch *tx;
-	int old = -1;
 
 	if (!(events & (KR_EPOCH_EV_CONFIRMED | KR_EPOCH_EV_SWITCHED)))
 		return;
 	tx = kr_epochs_tx_get(&flow->epochs);
 	if (!tx)
 		return;
-	spin_lock_bh(&flow->epochs.lock);
-	if (flow->epochs.had_tx)
-		old = flow->epochs.switched_from;
-	spin_unlock_bh(&flow->epochs.lock);
 	if (events & KR_EPOCH_EV_CONFIRMED)
 		kr_netlink_notify_epoch(flow, KEYROT_CMD_EPOCH_CONFIRMED_NTF,
 					tx->number, tx->tree->key_id, -1);
 	if (events & KR_EPOCH_EV_SWITCHED)
 		kr_netlink_notify_epoch(flow, KEYROT_CMD_EPOCH_SWITCHED_NTF,
-					tx->number, tx->tree->key_id, old);
+					tx->number, tx->tree->key_id,
+					t->old_epoch);
 	kr_epoch_put(tx);
 	/* Writers wait for the first transmit epoch. */
 	wake_up_interruptible_poll(&flow->wait, EPOLLOUT);
@@ -110,7 +107,7 @@ static u64 run_liveness(struct kr_flow *flow, u64 now)
  * kr_timers_work() - the flow's timers
  * @work: the flow's work item, which holds a reference on it
  *
- * Context: Process context (system workqueue).
+ * Context: Process context (kr_flow_wq).
  */
 void kr_timers_work(struct work_struct *work)
 {
@@ -126,7 +123,7 @@ void kr_timers_work(struct work_struct *work)
 	kr_receive_trial(flow);
 	now = kr_now();
 	kr_epochs_tick(&flow->epochs, now, &t);
-	report_epochs(flow, t.events);
+	report_epochs(flow, &t);
 	if (t.events & KR_EPOCH_EV_CONFIRM)
 		kr_send_empty(flow, KEYROT_A_STATS_TX_CONFIRMATIONS);
 	if (t.events & KR_EPOCH_EV_RETIRED)

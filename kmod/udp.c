@@ -37,14 +37,17 @@ static int encap_rcv(struct sock *sk, struct sk_buff *skb)
  * kr_udp_open() - open the namespace's socket on @port, or move it there
  * @kn: the namespace's state
  * @port: the UDP port, host order
+ * @old: where to put the socket replaced, for kr_udp_release() once
+ *	kr_ctl_lock is dropped; NULL if none can be open
  *
  * A socket already open is replaced only once the new one is bound, so a
- * port in use leaves things as they were.
+ * port in use leaves things as they were; asking for the port it has
+ * changes nothing.
  *
  * Context: Process context; holds kr_ctl_lock.
  * Return: 0, or -errno (-EADDRINUSE for a port in use).
  */
-int kr_udp_open(struct kr_net *kn, u16 port)
+int kr_udp_open(struct kr_net *kn, u16 port, struct socket **old)
 {
 	struct udp_port_cfg port_cfg = {
 		.family = AF_INET6,
@@ -59,10 +62,14 @@ int kr_udp_open(struct kr_net *kn, u16 port)
 		.encap_type = 1,
 		.encap_rcv = encap_rcv,
 	};
-	struct socket *sock, *old;
+	struct socket *sock, *prev;
 	int ret;
 
 	lockdep_assert_held(&kr_ctl_lock);
+	if (old)
+		*old = NULL;
+	if (rcu_access_pointer(kn->sock) && port == kn->port)
+		return 0;
 	ret = udp_sock_create(kn->net, &port_cfg, &sock);
 	if (ret == -EAFNOSUPPORT) {
 		/* IPv6 is off in this namespace: IPv4 alone. */
@@ -75,29 +82,38 @@ int kr_udp_open(struct kr_net *kn, u16 port)
 		return ret;
 	setup_udp_tunnel_sock(kn->net, sock, &tunnel_cfg);
 
-	old = rcu_replace_pointer(kn->sock, sock,
-				  lockdep_is_held(&kr_ctl_lock));
+	prev = rcu_replace_pointer(kn->sock, sock,
+				   lockdep_is_held(&kr_ctl_lock));
 	kn->port = port;
-	if (old) {
-		synchronize_net();
-		udp_tunnel_sock_release(old);
-	}
+	if (old)
+		*old = prev;
+	else
+		WARN_ON_ONCE(prev);
 	return 0;
 }
 
 /**
- * kr_udp_close() - close the namespace's socket, if open
+ * kr_udp_close() - take the namespace's socket away
  * @kn: the namespace's state
  *
  * Context: Process context; holds kr_ctl_lock.
+ * Return: the socket for kr_udp_release() once kr_ctl_lock is dropped.
  */
-void kr_udp_close(struct kr_net *kn)
+struct socket *kr_udp_close(struct kr_net *kn)
 {
-	struct socket *sock;
-
 	lockdep_assert_held(&kr_ctl_lock);
-	sock = rcu_replace_pointer(kn->sock, NULL,
+	return rcu_replace_pointer(kn->sock, NULL,
 				   lockdep_is_held(&kr_ctl_lock));
+}
+
+/**
+ * kr_udp_release() - close a socket taken away, once no reader remains
+ * @sock: from kr_udp_open() or kr_udp_close(), or NULL
+ *
+ * Context: Process context; may sleep (two grace periods).
+ */
+void kr_udp_release(struct socket *sock)
+{
 	if (!sock)
 		return;
 	synchronize_net();

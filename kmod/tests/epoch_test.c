@@ -85,6 +85,7 @@ static void b2b_exit(struct kunit *test)
 		return;
 	kr_epochs_destroy(&l->end[0].es);
 	kr_epochs_destroy(&l->end[1].es);
+	rcu_barrier();
 	flush_workqueue(epoch_wq);
 }
 

@@ -131,6 +131,8 @@ static const char *const stats[] = {
 	[KEYROT_A_STATS_REKEY_EVENTS] = "rekey-events",
 	[KEYROT_A_STATS_EPOCHS_INSTALLED] = "epochs-installed",
 	[KEYROT_A_STATS_EPOCHS_RETIRED] = "epochs-retired",
+	[KEYROT_A_STATS_DROP_OVERSIZE] = "drop-oversize",
+	[KEYROT_A_STATS_DROP_RX_ERROR] = "drop-rx-error",
 };
 
 #define LOOKUP(table, v) \
