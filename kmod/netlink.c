@@ -371,7 +371,7 @@ static int put_flow(struct sk_buff *skb, struct kr_flow *flow)
 
 	kr_stats_sum(flow->stats, sum);
 	if (nla_put_u32(skb, KEYROT_A_FLOW_ID, flow->id) ||
-	    nla_put_u64_64bit(skb, KEYROT_A_FLOW_COOKIE, flow->cookie,
+	    nla_put_u64_64bit(skb, KEYROT_A_FLOW_COOKIE, READ_ONCE(flow->cookie),
 			      KEYROT_A_FLOW_PAD) ||
 	    put_peer(skb, flow) || put_settings(skb, flow) ||
 	    nla_put_u32(skb, KEYROT_A_FLOW_FLAGS, kr_flow_flags(flow)) ||
@@ -746,7 +746,8 @@ static struct sk_buff *event_new(struct kr_flow *flow, u8 cmd, void **hdr)
 	*hdr = genlmsg_put(msg, 0, 0, &kr_family, 0, cmd);
 	if (!*hdr ||
 	    nla_put_u32(msg, KEYROT_A_EVENT_FLOW_ID, flow->id) ||
-	    nla_put_u64_64bit(msg, KEYROT_A_EVENT_COOKIE, flow->cookie,
+	    nla_put_u64_64bit(msg, KEYROT_A_EVENT_COOKIE,
+			      READ_ONCE(flow->cookie),
 			      KEYROT_A_EVENT_PAD)) {
 		nlmsg_free(msg);
 		return NULL;
