@@ -92,6 +92,18 @@ struct kr_epoch *kr_epochs_tx_get(struct kr_epochs *es)
 }
 
 /**
+ * kr_epochs_next_get() - the pending next epoch
+ * @es: the epochs
+ *
+ * Context: Any context.
+ * Return: the next epoch with a reference, or NULL if none is pending.
+ */
+struct kr_epoch *kr_epochs_next_get(struct kr_epochs *es)
+{
+	return epoch_get_rcu(&es->next);
+}
+
+/**
  * kr_epochs_rx_get() - the live epoch a received packet names
  * @es: the epochs
  * @number: the packet's epoch byte

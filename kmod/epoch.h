@@ -187,6 +187,7 @@ unsigned int kr_epochs_view(struct kr_epochs *es, struct kr_epoch_view *v);
 u32 kr_epochs_need(struct kr_epochs *es);
 
 struct kr_epoch *kr_epochs_tx_get(struct kr_epochs *es);
+struct kr_epoch *kr_epochs_next_get(struct kr_epochs *es);
 struct kr_epoch *kr_epochs_rx_get(struct kr_epochs *es, u8 number);
 void kr_epoch_put(struct kr_epoch *e);
 

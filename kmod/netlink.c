@@ -767,11 +767,16 @@ static void event_send(struct kr_flow *flow, struct sk_buff *msg, void *hdr)
  * @flow: an attached flow
  * @need: enum keyrot_rekey_reason bits
  *
+ * The event names the epoch it is about: for "unconfirmed" the pending
+ * seed the control plane must ask the peer about, else the transmit epoch.
+ *
  * Context: Process context.
  */
 void kr_netlink_notify_rekey(struct kr_flow *flow, u32 need)
 {
-	struct kr_epoch *tx = kr_epochs_tx_get(&flow->epochs);
+	struct kr_epoch *tx = need & KEYROT_REKEY_REASON_UNCONFIRMED ?
+			      kr_epochs_next_get(&flow->epochs) :
+			      kr_epochs_tx_get(&flow->epochs);
 	struct sk_buff *msg;
 	void *hdr;
 

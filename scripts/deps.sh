@@ -17,8 +17,8 @@ pkgs=(
 	qemu-system-x86 busybox-static kmod cpio iproute2
 	# userspace: libnl-3 for the genetlink family, OpenSSL for OAP
 	libnl-3-dev libnl-genl-3-dev libssl-dev pkg-config
-	# tests: vectors generator, wire decoder, YNL
-	python3 python3-cryptography python3-yaml python3-jsonschema
+	# tests: vectors generator, wire decoder, YNL; captures in the VM
+	python3 python3-cryptography python3-yaml python3-jsonschema tcpdump
 )
 
 missing=()

@@ -39,7 +39,8 @@ part build/userspace kr_check build/userspace make -s userspace
 part uapi kr_check uapi/ynl-generated scripts/ynl-uapi.sh --check
 part style tests/style.sh
 part spec $PY tests/lib/run_unittest.py --prefix spec \
-	tests/spec/test_keyrot_v1.py tests/spec/test_gen_vectors.py
+	tests/spec/test_keyrot_v1.py tests/spec/test_gen_vectors.py \
+	tests/spec/test_oap_v1.py
 part ktap $PY tests/lib/run_unittest.py --prefix ktap tests/lib/test_ktap.py
 part wire $PY tests/lib/run_unittest.py --prefix wire tests/wire/test_decode.py
 part unit tests/unit/run.sh
@@ -54,6 +55,9 @@ part load-6.1 tests/e2e/load.sh 6.1
 part load-6.12 tests/e2e/load.sh 6.12
 part tools-vm-6.1 tools/vm-smoke.sh 6.1
 part tools-vm-6.12 tools/vm-smoke.sh 6.12
+part irmd-smoke-6.1 tests/e2e/irmd-smoke.sh 6.1
+part irmd-smoke-6.12 tests/e2e/irmd-smoke.sh 6.12
+part irmd-restart-6.1 tests/e2e/irmd-restart.sh 6.1
 
 echo "=== total time $SECONDS s"
 scripts/summary.sh "$KEYROT_RESULTS"

@@ -249,6 +249,34 @@ static void test_show_events(void)
 	UNIT_CASE("create_hold", !parse("create --hold --id-file /tmp/i") &&
 		  cmd.verb == KR_VERB_CREATE && cmd.hold &&
 		  !strcmp(cmd.id_file, "/tmp/i"));
+	UNIT_CASE("create_plain", !parse("create") &&
+		  cmd.verb == KR_VERB_CREATE && !cmd.hold && !cmd.netns &&
+		  !cmd.watch_file && !cmd.traffic_pps);
+	UNIT_CASE("create_netns_watch_traffic",
+		  !parse("create --hold --netns a --watch /tmp/w "
+			 "--traffic=200") &&
+		  cmd.hold && !strcmp(cmd.netns, "a") &&
+		  !strcmp(cmd.watch_file, "/tmp/w") && cmd.traffic_pps == 200);
+	UNIT_CASE("create_netns_path", !parse("create --netns /proc/1/ns/net") &&
+		  !strcmp(cmd.netns, "/proc/1/ns/net"));
+	UNIT_CASE("create_netns_empty", refused("create --netns=",
+						"empty namespace name"));
+	UNIT_CASE("create_netns_missing", refused("create --netns",
+						  "needs a value"));
+	UNIT_CASE("create_watch_needs_hold", refused("create --watch /tmp/w",
+						     "--watch needs --hold"));
+	UNIT_CASE("create_traffic_needs_hold", refused("create --traffic 5",
+						       "--traffic needs --hold"));
+	UNIT_CASE("create_traffic_zero", refused("create --hold --traffic 0",
+						 "0 packets per second"));
+	UNIT_CASE("create_traffic_max", !parse("create --hold --traffic 100000") &&
+		  cmd.traffic_pps == 100000);
+	UNIT_CASE("create_traffic_above_max",
+		  refused("create --hold --traffic 100001", "out of range"));
+	UNIT_CASE("create_traffic_junk", refused("create --hold --traffic fast",
+						 "not a number"));
+	UNIT_CASE("netns_not_for_show", refused("show --netns a",
+						"unknown option"));
 	UNIT_CASE("json_not_for_set", refused("set 7 --json", "unknown option"));
 	UNIT_CASE("hold_not_for_show", refused("show --hold", "unknown option"));
 	UNIT_CASE("single_dash_option", refused("show -j", "unknown option"));

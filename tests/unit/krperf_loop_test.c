@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "keyrot_dev.h"
@@ -99,6 +100,7 @@ static bool same_file(const char *a, const char *b)
 int main(void)
 {
 	struct krp_result ra, rb;
+	time_t t0;
 	int a, b;
 	bool ran;
 
@@ -147,6 +149,60 @@ int main(void)
 		       "--recv 10 --no-ack --timeout 1 --linger 0.05",
 		       &ra, &rb, &a, &b);
 	UNIT_CASE("extra_packets_fail", ran && b == 1 && rb.extra == 10);
+
+	unlink("/tmp/krperf-unit-done-a");
+	unlink("/tmp/krperf-unit-done-b");
+	ran = run_pair("--send 3000 --recv 3000 --min 1 --max 10 --seed 1 --peer-seed 2 --timeout 20 --linger 0.05 --done-file /tmp/krperf-unit-done-a",
+		       "--send 3000 --recv 3000 --min 1 --max 40 --seed 2 --peer-seed 1 --timeout 20 --linger 0.05 --done-file /tmp/krperf-unit-done-b",
+		       &ra, &rb, &a, &b);
+	UNIT_CASE("short_payloads_both_ways", ran && a == 0 && b == 0 &&
+		  ra.in_order == 3000 && rb.in_order == 3000 &&
+		  !ra.corrupt && !rb.corrupt &&
+		  rb.bytes_received == ra.bytes_sent &&
+		  rb.bytes_received <= 3000 * 10);
+	UNIT_CASE("done_file_created",
+		  !access("/tmp/krperf-unit-done-a", F_OK) &&
+		  !access("/tmp/krperf-unit-done-b", F_OK));
+	unlink("/tmp/krperf-unit-done-a");
+	unlink("/tmp/krperf-unit-done-b");
+
+	/*
+	 * A SHORT stream read with the wrong seed is caught (a 1-byte payload
+	 * is its tag alone and cannot tell seeds apart; longer ones do).
+	 */
+	ran = run_pair("--send 50 --min 1 --max 10 --seed 7 --timeout 1 --linger 0.05",
+		       "--recv 50 --seed 8 --timeout 1 --linger 0.05",
+		       &ra, &rb, &a, &b);
+	UNIT_CASE("short_wrong_stream_fails", ran && b == 1 &&
+		  rb.corrupt > 0 && rb.missing > 0);
+
+	/*
+	 * Stopped while lingering (nothing to do: done at once): a normal
+	 * end, without lingering 4 s.  Stopped before done: a failure.
+	 */
+	krp_stop = 1;
+	t0 = time(NULL);
+	ran = run_pair("--timeout 5 --linger 4", "--timeout 5 --linger 4",
+		       &ra, &rb, &a, &b);
+	krp_stop = 0;
+	UNIT_CASE("stop_while_lingering_ok", ran && a == 0 && b == 0 &&
+		  !ra.stopped && !rb.stopped && time(NULL) - t0 < 3);
+	krp_stop = 1;
+	ran = run_pair("--send 10 --recv 10 --timeout 5",
+		       "--timeout 5 --linger 0.05",
+		       &ra, &rb, &a, &b);
+	krp_stop = 0;
+	UNIT_CASE("stop_before_done_fails", ran && a == 1 && ra.stopped &&
+		  !ra.timed_out);
+
+	/* The receiver waits for 50, 40 come: it gives up after 0.5 s. */
+	t0 = time(NULL);
+	ran = run_pair("--send 40 --rate 10000 --timeout 10 --linger 2",
+		       "--recv 50 --no-ack --timeout 10 --stall 0.5 --linger 0.05",
+		       &ra, &rb, &a, &b);
+	UNIT_CASE("stall_ends_a_stuck_run", ran && a == 0 && b == 1 &&
+		  rb.stalled && !rb.timed_out && rb.in_order == 40 &&
+		  time(NULL) - t0 < 5);
 
 	ran = run_pair("--send 100 --max 2000 --timeout 1 --linger 0.05",
 		       "--recv 100 --timeout 1 --linger 0.05",

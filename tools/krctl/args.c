@@ -253,7 +253,7 @@ static int parse_seconds(struct parser *p, const char *what, const char *s,
 enum opt_id {
 	OPT_JSON, OPT_HOLD, OPT_ID_FILE, OPT_PEER_HOLDS, OPT_START_D0,
 	OPT_START_D1, OPT_SEED_FILE, OPT_COUNT, OPT_TIMEOUT, OPT_FLOW,
-	OPT_READY_FILE,
+	OPT_READY_FILE, OPT_NETNS, OPT_WATCH, OPT_TRAFFIC,
 };
 
 static const struct {
@@ -266,6 +266,9 @@ static const struct {
 			      VERB(KR_VERB_EVENTS), false },
 	{ "--hold", OPT_HOLD, VERB(KR_VERB_CREATE), false },
 	{ "--id-file", OPT_ID_FILE, VERB(KR_VERB_CREATE), true },
+	{ "--netns", OPT_NETNS, VERB(KR_VERB_CREATE), true },
+	{ "--watch", OPT_WATCH, VERB(KR_VERB_CREATE), true },
+	{ "--traffic", OPT_TRAFFIC, VERB(KR_VERB_CREATE), true },
 	{ "--peer-holds", OPT_PEER_HOLDS, VERB(KR_VERB_INSTALL), false },
 	{ "--start-d0", OPT_START_D0, VERB(KR_VERB_INSTALL), true },
 	{ "--start-d1", OPT_START_D1, VERB(KR_VERB_INSTALL), true },
@@ -322,6 +325,20 @@ static int set_option(struct parser *p, enum opt_id id, const char *name,
 		break;
 	case OPT_READY_FILE:
 		cmd->ready_file = val;
+		break;
+	case OPT_NETNS:
+		if (!*val)
+			return fail(p, "%s: empty namespace name", name);
+		cmd->netns = val;
+		break;
+	case OPT_WATCH:
+		cmd->watch_file = val;
+		break;
+	case OPT_TRAFFIC:
+		ret = parse_num(p, name, val, KR_TRAFFIC_MAX_PPS, &n);
+		if (!ret && !n)
+			ret = fail(p, "%s: 0 packets per second", name);
+		cmd->traffic_pps = (unsigned int)n;
 		break;
 	}
 	return ret;
@@ -438,6 +455,11 @@ static int check_complete(struct parser *p, int npos)
 		if (needs[i].verb == p->cmd->verb && npos < needs[i].need)
 			return fail(p, "missing argument: krctl %s",
 				    needs[i].usage);
+	/* Watching and traffic happen while holding. */
+	if (p->cmd->verb == KR_VERB_CREATE && !p->cmd->hold &&
+	    (p->cmd->watch_file || p->cmd->traffic_pps))
+		return fail(p, "create: --%s needs --hold",
+			    p->cmd->watch_file ? "watch" : "traffic");
 	return 0;
 }
 

@@ -39,6 +39,8 @@ enum kr_set_kind {
 
 enum { KR_SET_MAX = 24 };	/* more than flow-set has settings */
 
+enum { KR_TRAFFIC_MAX_PPS = 100000 };	/* create --traffic, at most */
+
 /* One setting of `krctl set`: attribute KEYROT_A_FLOW_* and its value. */
 struct kr_set_attr {
 	int type;
@@ -75,6 +77,9 @@ struct kr_cmd {
 	/* create */
 	bool hold;
 	const char *id_file;
+	const char *netns;	/* NULL: the caller's; a name or a path */
+	const char *watch_file;	/* report the flow going down there */
+	unsigned int traffic_pps; /* 0: no traffic */
 
 	/* events */
 	unsigned long count;	/* 0: no limit */

@@ -14,6 +14,14 @@ struct kr_cmd;
  * input when that is a pipe, a FIFO, a socket or a terminal (a background
  * job's /dev/null is none of those, so it holds until a signal).
  *
+ * --netns opens the device inside another network namespace and comes
+ * back, so the flow lives there while this process does not keep that
+ * namespace alive.  --watch (and --traffic) poll the descriptor while
+ * holding; when the flow goes down, what the descriptor shows (poll bits,
+ * flags word, read, write, re-key ioctl) is written as one line to the
+ * --watch file (or standard output), and holding goes on.  --traffic sends
+ * that many small packets per second and reads whatever arrives.
+ *
  * Return: 0, or -errno (printed).
  */
 int kr_create_run(const struct kr_cmd *cmd);

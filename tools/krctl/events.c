@@ -3,8 +3,8 @@
 #include "events.h"
 #include "args.h"
 #include "json.h"
-#include "names.h"
-#include "nl.h"
+#include "kr_names.h"
+#include "kr_nl.h"
 #include "kr_hex.h"
 
 #include <errno.h>

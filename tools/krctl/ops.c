@@ -2,8 +2,8 @@
 /* Copyright (C) 2026 keyrot authors */
 #include "ops.h"
 #include "args.h"
-#include "nl.h"
-#include "names.h"
+#include "kr_nl.h"
+#include "kr_names.h"
 #include "seed.h"
 #include "kr_hex.h"
 #include "kr_keyid.h"

@@ -16,6 +16,7 @@
 #include "track.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -43,6 +44,8 @@ static const double SPURIOUS = 0.005;	/* EAGAIN although POLLOUT said */
 static const double REACK = 0.25;	/* repeat a stalled ACK */
 static const double BURST = 0.05;	/* --rate catches up this much */
 
+volatile sig_atomic_t krp_stop;
+
 struct end {
 	const struct krp_opts *o;
 	struct krp_result *r;
@@ -54,6 +57,7 @@ struct end {
 	int messages;
 
 	double now, start, ready_at, deadline, next_tick;
+	double progress_at;		/* last packet sent, acked or received */
 	size_t max;			/* largest DATA payload, once ready */
 	bool ready;			/* writable seen, sizes fixed */
 	bool window_mode;		/* pace by ACKs */
@@ -149,6 +153,7 @@ static int become_ready(struct end *e)
 	}
 	e->ready = true;
 	e->ready_at = e->now;
+	e->progress_at = e->now;
 	e->next_send_at = e->now;
 	return 0;
 }
@@ -274,6 +279,7 @@ static void send_data(struct end *e)
 		}
 		e->next_seq++;
 		e->r->sent++;
+		e->progress_at = e->now;
 		e->r->bytes_sent += len;
 		if (o->rate > 0) {
 			e->next_send_at += 1.0 / o->rate;
@@ -289,7 +295,8 @@ static void got_data(struct end *e, const unsigned char *p, size_t len)
 	size_t off = 0;
 	uint64_t seq = 0;
 
-	v = krp_data_check(p, len, e->o->peer_seed, &seq, &off);
+	v = krp_data_check(p, len, e->o->peer_seed, e->track.next, &seq,
+			   &off);
 	if (v != KRP_OK) {
 		e->r->corrupt++;
 		if (v == KRP_BAD_BYTES)
@@ -304,10 +311,12 @@ static void got_data(struct end *e, const unsigned char *p, size_t len)
 	e->r->bytes_received += len;
 	switch (krp_track_data(&e->track, seq)) {
 	case KRP_RX_IN_ORDER:
+		e->progress_at = e->now;
 		if (++e->since_ack >= e->ack_every)
 			e->ack_pending = true;
 		break;
 	case KRP_RX_OUT_OF_ORDER:
+		e->progress_at = e->now;
 		say(e, false, "DATA seq %" PRIu64 " arrived while %" PRIu64 " was expected",
 		    seq, e->track.next);
 		break;
@@ -334,8 +343,10 @@ static void got_ack(struct end *e, const unsigned char *p, size_t len)
 	if (cum > e->next_seq)
 		say(e, true, "ACK of %" PRIu64 " packets, only %" PRIu64 " sent",
 		    cum, e->next_seq);
-	else if (cum > e->r->acked)
+	else if (cum > e->r->acked) {
 		e->r->acked = cum;
+		e->progress_at = e->now;
+	}
 }
 
 /* Read until the queue is empty; then acknowledge what came. */
@@ -418,6 +429,21 @@ static void handle_events(struct end *e, short revents)
 		receive(e);
 }
 
+/* --done-file: this end is done; the file tells the script so. */
+static void tell_done(struct end *e)
+{
+	int fd;
+
+	if (!e->o->done_file)
+		return;
+	fd = open(e->o->done_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  0644);
+	if (fd < 0)
+		say(e, true, "%s: %s", e->o->done_file, strerror(errno));
+	else
+		close(fd);
+}
+
 static int loop(struct end *e)
 {
 	const struct krp_opts *o = e->o;
@@ -441,8 +467,10 @@ static int loop(struct end *e)
 				e->r->elapsed = e->now - (e->ready ?
 							  e->ready_at : e->start);
 				linger_until = e->now + o->linger;
+				tell_done(e);
 			}
-			if (e->now >= linger_until || e->r->flow_down)
+			if (e->now >= linger_until || e->r->flow_down ||
+			    krp_stop)
 				return 0;
 		} else {
 			sending = !send_done(e) && !e->tx_dead &&
@@ -450,6 +478,27 @@ static int loop(struct end *e)
 			receiving = !recv_done(e) && !e->rx_eof;
 			if (!sending && !receiving)
 				break;
+			if (o->stall > 0 && e->ready &&
+			    e->now - e->progress_at >= o->stall) {
+				e->r->stalled = true;
+				say(e, false,
+				    "stalled for %.1f s: sent %" PRIu64 " of %"
+				    PRIu64 " (%" PRIu64 " acknowledged), received %"
+				    PRIu64 " of %" PRIu64, o->stall,
+				    e->next_seq, o->send, e->r->acked,
+				    e->track.distinct, o->recv);
+				break;
+			}
+			if (krp_stop) {
+				e->r->stopped = true;
+				say(e, false,
+				    "stopped by a signal: sent %" PRIu64 " of %"
+				    PRIu64 " (%" PRIu64 " acknowledged), received %"
+				    PRIu64 " of %" PRIu64,
+				    e->next_seq, o->send, e->r->acked,
+				    e->track.distinct, o->recv);
+				break;
+			}
 			if (e->now >= e->deadline) {
 				e->r->timed_out = true;
 				say(e, false,
@@ -501,7 +550,8 @@ static bool all_good(const struct end *e)
 {
 	const struct krp_result *r = e->r;
 
-	return !r->timed_out && !r->errors && !r->corrupt &&
+	return !r->timed_out && !r->stalled && !r->stopped && !r->errors &&
+	       !r->corrupt &&
 	       (!r->out_of_order || e->o->allow_reorder) &&
 	       !r->duplicates && !r->extra &&
 	       !r->missing && send_done(e) && r->sent == e->o->send;

@@ -3,6 +3,7 @@
 #ifndef KRP_LOOP_H
 #define KRP_LOOP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,9 +29,17 @@ struct krp_result {
 	bool flow_down;			/* POLLHUP, EPIPE or end of file */
 	bool peer_gone;			/* POLLRDHUP */
 	bool timed_out;
+	bool stopped;			/* a signal ended it before done */
+	bool stalled;			/* --stall: nothing moved for that long */
 	double elapsed;			/* from writable to done, seconds */
 	char first_error[160];
 };
+
+/*
+ * Set by krperf's signal handler: the loop ends within a tick.  Once done
+ * (lingering) that is a normal end; before, the run fails as "stopped".
+ */
+extern volatile sig_atomic_t krp_stop;
 
 /**
  * krp_run() - send and receive on @fd until both are done or the timeout

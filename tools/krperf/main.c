@@ -4,6 +4,7 @@
  * krperf: one end of a keyrot flow carrying checkable traffic.  The test
  * script configures the flow with krctl, using the id krperf writes.
  */
+#include "flow.h"
 #include "loop.h"
 #include "opts.h"
 #include "kr_idfile.h"
@@ -36,7 +37,9 @@ static void print_json(const struct krp_result *r, bool ok)
 	       ",\"eagain\":%" PRIu64 ",\"ekeyexpired\":%" PRIu64
 	       ",\"not_ready\":%" PRIu64 ",\"rekey_signals\":%" PRIu64
 	       ",\"errors\":%" PRIu64 ",\"flow_down\":%s,\"peer_gone\":%s"
-	       ",\"timed_out\":%s,\"max_payload\":%u,\"elapsed\":%.6f",
+	       ",\"timed_out\":%s,\"stalled\":%s,\"stopped\":%s"
+	       ",\"max_payload\":%u"
+	       ",\"elapsed\":%.6f",
 	       r->flow_id, ok ? "true" : "false", r->sent, r->acked,
 	       r->received, r->in_order, r->out_of_order, r->corrupt,
 	       r->duplicates, r->missing, r->extra, r->bytes_sent,
@@ -44,7 +47,9 @@ static void print_json(const struct krp_result *r, bool ok)
 	       r->ekeyexpired, r->not_ready, r->rekey_signals, r->errors,
 	       r->flow_down ? "true" : "false",
 	       r->peer_gone ? "true" : "false",
-	       r->timed_out ? "true" : "false", r->max_payload, r->elapsed);
+	       r->timed_out ? "true" : "false",
+	       r->stalled ? "true" : "false",
+	       r->stopped ? "true" : "false", r->max_payload, r->elapsed);
 	printf(",\"first_error\":\"");
 	for (const char *p = r->first_error; *p; p++) {
 		if (*p == '"' || *p == '\\')
@@ -67,17 +72,27 @@ static void print_text(const struct krp_result *r, bool ok)
 	       r->in_order, r->out_of_order, r->corrupt, r->duplicates,
 	       r->missing, r->extra);
 	printf("  eagain %" PRIu64 "  ekeyexpired %" PRIu64
-	       "  rekey signals %" PRIu64 "  errors %" PRIu64 "%s%s%s\n",
+	       "  rekey signals %" PRIu64 "  errors %" PRIu64 "%s%s%s%s%s\n",
 	       r->eagain, r->ekeyexpired, r->rekey_signals, r->errors,
 	       r->flow_down ? "  flow down" : "",
 	       r->peer_gone ? "  peer gone" : "",
-	       r->timed_out ? "  TIMED OUT" : "");
+	       r->timed_out ? "  TIMED OUT" : "",
+	       r->stalled ? "  STALLED" : "",
+	       r->stopped ? "  STOPPED" : "");
 	if (r->first_error[0])
 		printf("  first problem: %s\n", r->first_error);
 }
 
+/* Ends the run (loop.c): once done, normally; before, as stopped. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	krp_stop = 1;
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { 0 };
 	struct krp_result r;
 	struct keyrot_info info;
 	struct krp_opts o;
@@ -94,13 +109,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
-	fd = open(o.dev, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "krperf: %s: %s%s\n", o.dev, strerror(errno),
-			errno == ENOENT ? " (is keyrot.ko loaded?)" : "");
+	fd = krp_flow_open(&o);
+	if (fd < 0)
 		return 1;
-	}
 	if (dev_info(fd, &info)) {
 		fprintf(stderr, "krperf: KEYROT_IOC_INFO: %s\n", strerror(errno));
 		ret = 1;
@@ -128,6 +145,6 @@ int main(int argc, char **argv)
 	if (fflush(stdout))
 		ret = 1;
 out_close:
-	close(fd);
+	krp_flow_close(&o, fd);
 	return ret;
 }

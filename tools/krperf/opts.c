@@ -12,10 +12,12 @@
 const char krp_usage[] =
 "usage: krperf [--id-file PATH] [--send N] [--recv N] [--min BYTES]\n"
 "              [--max BYTES] [--window W | --rate PPS] [--no-ack]\n"
-"              [--seed X] [--peer-seed X] [--timeout SEC] [--linger SEC]\n"
+"              [--seed X] [--peer-seed X] [--timeout SEC] [--stall SEC]\n"
+"              [--linger SEC]\n"
 "              [--rekey-at N] [--allow-reorder] [--sent-log PATH]\n"
-"              [--recv-log PATH]\n"
+"              [--recv-log PATH] [--done-file PATH]\n"
 "              [--dev PATH] [--json]\n"
+"              [--alloc PEER SERVICE | --accept SERVICE] [--dealloc]\n"
 "\n"
 "One end of a keyrot flow: opens /dev/keyrot, writes the flow id to\n"
 "--id-file (atomically), waits until the flow is writable, then sends N\n"
@@ -23,7 +25,8 @@ const char krp_usage[] =
 "\n"
 "  --send N        DATA packets to send (default 0)\n"
 "  --recv N        DATA packets to receive (default 0)\n"
-"  --min BYTES     smallest payload, header included (default and least 11)\n"
+"  --min BYTES     smallest payload, header included (default 11, least 1;\n"
+"                  shorter than 11 a payload is SHORT, see the README)\n"
 "  --max BYTES     largest payload (default: the flow's max payload)\n"
 "  --window W      at most W DATA packets unacknowledged (default 64)\n"
 "  --rate PPS      pace by time instead; no ACKs needed (one-way flows)\n"
@@ -31,12 +34,22 @@ const char krp_usage[] =
 "  --seed X        seed of the stream sent (default 1)\n"
 "  --peer-seed X   seed of the stream received (default: --seed)\n"
 "  --timeout SEC   give up after SEC seconds (default 60)\n"
+"  --stall SEC     give up once nothing was sent, acknowledged or received\n"
+"                  for SEC seconds, after the flow became writable (off)\n"
 "  --linger SEC    stay this long once done, so last packets leave (0.3)\n"
+"  --done-file PATH  create PATH once done (before lingering)\n"
 "  --rekey-at N    ask for a re-key (KEYROT_IOC_REKEY) after N sent\n"
 "  --allow-reorder count packets arriving out of order, but do not fail\n"
 "  --sent-log PATH every payload written (DATA and ACK), hex, one a line\n"
 "  --recv-log PATH every payload read, hex, one a line\n"
 "  --json          the result as one JSON object\n"
+"  --alloc PEER SERVICE  take the flow from irmd (libkeyrot's flow_alloc)\n"
+"                  instead of opening --dev; its id still goes to --id-file\n"
+"  --accept SERVICE  take it from irmd's flow_accept (a peer allocates)\n"
+"  --dealloc       end with flow_dealloc() (irmd takes the flow down)\n"
+"\n"
+"SIGTERM, SIGINT or SIGHUP end the run and print the result: once done\n"
+"(lingering) a normal end; before, the run fails as stopped.\n"
 "\n"
 "Exit status: 0 if every expected packet arrived intact and in order (or\n"
 "any order with --allow-reorder), exactly once, and\n"
@@ -105,6 +118,15 @@ int krp_opts_parse(int argc, char **argv, struct krp_opts *o, char *err,
 			o->no_ack = true;
 			continue;
 		}
+		if (!strcmp(a, "--dealloc")) {
+			o->dealloc = true;
+			continue;
+		}
+		if (!strcmp(a, "--alloc") && i + 2 < argc) {
+			o->alloc_peer = argv[++i];
+			o->alloc_service = argv[++i];
+			continue;
+		}
 		if (!strcmp(a, "--allow-reorder")) {
 			o->allow_reorder = true;
 			continue;
@@ -123,6 +145,10 @@ int krp_opts_parse(int argc, char **argv, struct krp_opts *o, char *err,
 			o->sent_log = val;
 		} else if (!strcmp(a, "--recv-log")) {
 			o->recv_log = val;
+		} else if (!strcmp(a, "--done-file")) {
+			o->done_file = val;
+		} else if (!strcmp(a, "--accept")) {
+			o->accept_service = val;
 		} else if (!strcmp(a, "--dev")) {
 			o->dev = val;
 		} else if (!strcmp(a, "--send")) {
@@ -148,6 +174,8 @@ int krp_opts_parse(int argc, char **argv, struct krp_opts *o, char *err,
 			have_peer_seed = true;
 		} else if (!strcmp(a, "--timeout")) {
 			bad = seconds(val, &o->timeout) || o->timeout <= 0;
+		} else if (!strcmp(a, "--stall")) {
+			bad = seconds(val, &o->stall);
 		} else if (!strcmp(a, "--linger")) {
 			bad = seconds(val, &o->linger);
 		} else if (!strcmp(a, "--rekey-at")) {
@@ -164,9 +192,12 @@ int krp_opts_parse(int argc, char **argv, struct krp_opts *o, char *err,
 	}
 	if (!have_peer_seed)
 		o->peer_seed = o->seed;
-	if (o->min < KRP_HDR_LEN) {
-		snprintf(err, errlen, "--min: at least %d (the DATA header)",
-			 KRP_HDR_LEN);
+	if (o->alloc_peer && o->accept_service) {
+		snprintf(err, errlen, "--alloc and --accept: one or the other");
+		return -EINVAL;
+	}
+	if (o->min < 1) {
+		snprintf(err, errlen, "--min: at least 1");
 		return -EINVAL;
 	}
 	if (o->max && o->max < o->min) {

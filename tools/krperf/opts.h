@@ -10,9 +10,14 @@
 /* krperf's command line; see krperf --help. */
 struct krp_opts {
 	const char *dev;	/* /dev/keyrot */
+	const char *alloc_peer;	/* --alloc: a flow from irmd (libkeyrot) */
+	const char *alloc_service;
+	const char *accept_service;	/* --accept: a flow from irmd */
+	bool dealloc;		/* end with flow_dealloc(), not close() */
 	const char *id_file;
 	const char *sent_log;
 	const char *recv_log;
+	const char *done_file;	/* created once this end is done */
 	uint64_t send;		/* DATA packets to send */
 	uint64_t recv;		/* DATA packets to receive */
 	size_t min, max;	/* max 0: the flow's max payload */
@@ -22,6 +27,7 @@ struct krp_opts {
 	uint64_t seed;		/* of the stream this end sends */
 	uint64_t peer_seed;	/* of the stream it receives */
 	double timeout;		/* seconds */
+	double stall;		/* seconds without progress, 0: no limit */
 	double linger;		/* seconds to stay once done */
 	bool no_ack;
 	bool allow_reorder;	/* out-of-order arrivals do not fail the run */

@@ -83,6 +83,11 @@ size_t krp_data_build(unsigned char *buf, uint64_t seed, uint64_t seq,
 
 	prng_init(&p, seed, seq);
 	len = draw_len(&p, min, max);
+	if (len < KRP_HDR_LEN) {
+		buf[0] = KRP_SHORT_TAG | (len - 1) << 3 | (seq & 7);
+		fill(buf + 1, len - 1, &p);
+		return len;
+	}
 	buf[0] = KRP_TYPE_DATA;
 	put_be(buf + 1, seq, 8);
 	put_be(buf + 9, len, 2);
@@ -90,23 +95,18 @@ size_t krp_data_build(unsigned char *buf, uint64_t seed, uint64_t seq,
 	return len;
 }
 
-enum krp_verdict krp_data_check(const unsigned char *buf, size_t len,
-				uint64_t seed, uint64_t *seq, size_t *bad_off)
+/* Compare the fill of @seq from @off on; KRP_BAD_BYTES at the first miss. */
+static enum krp_verdict check_fill(const unsigned char *buf, size_t len,
+				   size_t off, uint64_t seed, uint64_t seq,
+				   size_t *bad_off)
 {
 	unsigned char want[64];
 	struct prng p;
-	size_t off, n;
+	size_t n;
 
-	if (len < 1 || buf[0] != KRP_TYPE_DATA)
-		return KRP_BAD_TYPE;
-	if (len < KRP_HDR_LEN)
-		return KRP_SHORT;
-	*seq = get_be(buf + 1, 8);
-	if (get_be(buf + 9, 2) != len)
-		return KRP_BAD_LEN;
-	prng_init(&p, seed, *seq);
+	prng_init(&p, seed, seq);
 	prng_next(&p);			/* the length draw */
-	for (off = KRP_HDR_LEN; off < len; off += n) {
+	for (; off < len; off += n) {
 		n = len - off < sizeof(want) ? len - off : sizeof(want);
 		fill(want, n, &p);
 		if (memcmp(want, buf + off, n)) {
@@ -119,6 +119,37 @@ enum krp_verdict krp_data_check(const unsigned char *buf, size_t len,
 		}
 	}
 	return KRP_OK;
+}
+
+/* A SHORT payload: its tag says its length and the low bits of its seq. */
+static enum krp_verdict check_short(const unsigned char *buf, size_t len,
+				    uint64_t seed, uint64_t expect,
+				    uint64_t *seq, size_t *bad_off)
+{
+	unsigned int tag_len = ((buf[0] >> 3) & 15) + 1;
+
+	if (tag_len >= KRP_HDR_LEN)
+		return KRP_BAD_TYPE;
+	*seq = expect + ((buf[0] - expect) & 7);
+	if (tag_len != len)
+		return KRP_BAD_LEN;
+	return check_fill(buf, len, 1, seed, *seq, bad_off);
+}
+
+enum krp_verdict krp_data_check(const unsigned char *buf, size_t len,
+				uint64_t seed, uint64_t expect, uint64_t *seq,
+				size_t *bad_off)
+{
+	if (len >= 1 && (buf[0] & KRP_SHORT_TAG))
+		return check_short(buf, len, seed, expect, seq, bad_off);
+	if (len < 1 || buf[0] != KRP_TYPE_DATA)
+		return KRP_BAD_TYPE;
+	if (len < KRP_HDR_LEN)
+		return KRP_SHORT;
+	*seq = get_be(buf + 1, 8);
+	if (get_be(buf + 9, 2) != len)
+		return KRP_BAD_LEN;
+	return check_fill(buf, len, KRP_HDR_LEN, seed, *seq, bad_off);
 }
 
 size_t krp_ack_build(unsigned char *buf, uint64_t cum)

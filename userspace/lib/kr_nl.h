@@ -3,7 +3,19 @@
 #ifndef KR_NL_H
 #define KR_NL_H
 
+/*
+ * A libnl-3 client of the keyrot generic netlink family, shared by krctl
+ * and irmd: connect with extended acks and NETLINK_CAP_ACK (an error ack
+ * never echoes a request, so never a seed), resolve the family and its
+ * events group, run one request to its ack (dumps included), and say why a
+ * request failed in the words of the spec (attribute names, extack).
+ *
+ * What goes wrong is reported as one line through the log hook
+ * (kr_nl_set_log()); by default "PROG: message" on standard error, PROG
+ * being "krctl" unless set.
+ */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct nl_msg;
@@ -28,11 +40,21 @@ struct kr_nl_err {
 /* Called for each reply message; returns 0 or -errno (stops the request). */
 typedef int (*kr_nl_reply_fn)(struct nl_msg *msg, void *arg);
 
+/* Receives each line the client reports, without program name or newline. */
+typedef void (*kr_nl_log_fn)(const char *line);
+
+/**
+ * kr_nl_set_log() - where the client's reports go
+ * @prog: the program name of the default hook ("krctl"); NULL keeps it
+ * @fn: NULL for the default: "PROG: line" on standard error
+ */
+void kr_nl_set_log(const char *prog, kr_nl_log_fn fn);
+
 /**
  * kr_nl_open() - connect, ask for extended acks, resolve the keyrot family
  * @nl: filled in
  *
- * Prints what failed, naming the module when the family is missing.
+ * Reports what failed, naming the module when the family is missing.
  *
  * Return: 0, or -errno.
  */
@@ -42,7 +64,7 @@ int kr_nl_open(struct kr_nl *nl);
  * kr_nl_open_events() - kr_nl_open(), joined to the "events" group
  * @nl: filled in; its socket is non-blocking, without sequence checks
  *
- * Return: 0, or -errno (printed; -EPERM names the capability).
+ * Return: 0, or -errno (reported; -EPERM names the capability).
  */
 int kr_nl_open_events(struct kr_nl *nl);
 
@@ -75,7 +97,23 @@ int kr_nl_request(struct kr_nl *nl, struct nl_msg *msg, bool secret,
 		  kr_nl_reply_fn fn, void *arg, struct kr_nl_err *e);
 
 /**
- * kr_nl_report() - print why @op failed, on one line of standard error
+ * kr_nl_describe() - why @op failed, as one line
+ * @buf: receives the text, "flow 7: seed-install: Invalid argument
+ *	(kernel: "...", attribute key-id)"
+ * @len: size of @buf
+ * @op: the operation's spec name ("seed-install")
+ * @cmd: its KEYROT_CMD_*, to name attributes
+ * @flow: the flow it was about, 0 for none
+ * @ret: what kr_nl_request() returned
+ * @e: what it filled in
+ *
+ * Return: @buf.
+ */
+char *kr_nl_describe(char *buf, size_t len, const char *op, int cmd,
+		     uint32_t flow, int ret, const struct kr_nl_err *e);
+
+/**
+ * kr_nl_report() - report why @op failed through the log hook
  * @op: the operation's spec name ("seed-install")
  * @cmd: its KEYROT_CMD_*, to name attributes
  * @flow: the flow it was about, 0 for none

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 keyrot authors */
-#include "nl.h"
-#include "names.h"
+#include "kr_nl.h"
+#include "kr_names.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,7 +22,33 @@
 #define SOL_NETLINK 270
 #endif
 
-enum { MAX_REQ_ATTRS = 32 };
+enum { MAX_REQ_ATTRS = 32, LINE_MAX_LEN = 512 };
+
+static const char *log_prog = "krctl";
+static kr_nl_log_fn log_fn;
+
+void kr_nl_set_log(const char *prog, kr_nl_log_fn fn)
+{
+	if (prog)
+		log_prog = prog;
+	log_fn = fn;
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+	char line[LINE_MAX_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (log_fn)
+		log_fn(line);
+	else
+		fprintf(stderr, "%s: %s\n", log_prog, line);
+}
 
 /* One request in flight: where its attributes were, and how it ended. */
 struct req_ctx {
@@ -43,13 +70,13 @@ int kr_nl_open(struct kr_nl *nl)
 
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
-		fprintf(stderr, "krctl: cannot allocate a netlink socket\n");
+		say("cannot allocate a netlink socket");
 		return -ENOMEM;
 	}
 	ret = genl_connect(nl->sk);
 	if (ret < 0) {
-		fprintf(stderr, "krctl: cannot connect to generic netlink: %s\n",
-			nl_geterror(ret));
+		say("cannot connect to generic netlink: %s",
+		    nl_geterror(ret));
 		ret = -EIO;
 		goto err_free_sock;
 	}
@@ -62,20 +89,18 @@ int kr_nl_open(struct kr_nl *nl)
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
 		ret = -errno;
-		fprintf(stderr, "krctl: cannot enable netlink extended acks: %s\n",
-			strerror(errno));
+		say("cannot enable netlink extended acks: %s",
+		    strerror(errno));
 		goto err_free_sock;
 	}
 	nl->family = genl_ctrl_resolve(nl->sk, KEYROT_GENL_NAME);
 	if (nl->family < 0) {
 		if (nl->family == -NLE_OBJ_NOTFOUND) {
-			fprintf(stderr,
-				"krctl: keyrot: generic netlink family not found (is keyrot.ko loaded?)\n");
+			say("keyrot: generic netlink family not found (is keyrot.ko loaded?)");
 			ret = -ENOENT;
 		} else {
-			fprintf(stderr,
-				"krctl: cannot resolve generic netlink family %s: %s\n",
-				KEYROT_GENL_NAME, nl_geterror(nl->family));
+			say("cannot resolve generic netlink family %s: %s",
+			    KEYROT_GENL_NAME, nl_geterror(nl->family));
 			ret = -EIO;
 		}
 		goto err_free_sock;
@@ -98,9 +123,8 @@ int kr_nl_open_events(struct kr_nl *nl)
 	grp = genl_ctrl_resolve_grp(nl->sk, KEYROT_GENL_NAME,
 				    KEYROT_MCGRP_EVENTS);
 	if (grp < 0) {
-		fprintf(stderr,
-			"krctl: keyrot: multicast group \"%s\" not found: %s\n",
-			KEYROT_MCGRP_EVENTS, nl_geterror(grp));
+		say("keyrot: multicast group \"%s\" not found: %s",
+		    KEYROT_MCGRP_EVENTS, nl_geterror(grp));
 		ret = -ENOENT;
 		goto err_close;
 	}
@@ -108,19 +132,18 @@ int kr_nl_open_events(struct kr_nl *nl)
 	ret = nl_socket_add_membership(nl->sk, grp);
 	if (ret < 0) {
 		if (ret == -NLE_PERM) {
-			fprintf(stderr,
-				"krctl: events: Operation not permitted (the events group needs CAP_NET_ADMIN over this network namespace)\n");
+			say("events: Operation not permitted (the events group needs CAP_NET_ADMIN over this network namespace)");
 			ret = -EPERM;
 		} else {
-			fprintf(stderr, "krctl: events: cannot join group %s: %s\n",
-				KEYROT_MCGRP_EVENTS, nl_geterror(ret));
+			say("events: cannot join group %s: %s",
+			    KEYROT_MCGRP_EVENTS, nl_geterror(ret));
 			ret = -EIO;
 		}
 		goto err_close;
 	}
 	ret = nl_socket_set_nonblocking(nl->sk);
 	if (ret < 0) {
-		fprintf(stderr, "krctl: events: %s\n", nl_geterror(ret));
+		say("events: %s", nl_geterror(ret));
 		ret = -EIO;
 		goto err_close;
 	}
@@ -319,46 +342,75 @@ out_free_cb:
 	return ret;
 }
 
+/* Append to @buf (size @len, @*pos used so far), cutting what does not fit. */
+static void add(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*pos >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *pos, len - *pos, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*pos = *pos + (size_t)n < len ? *pos + (size_t)n : len - 1;
+}
+
+char *kr_nl_describe(char *buf, size_t len, const char *op, int cmd,
+		     uint32_t flow, int ret, const struct kr_nl_err *e)
+{
+	const char *name;
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	if (flow)
+		add(buf, len, &pos, "flow %u: ", flow);
+	if (ret == -EIO && e->nle) {
+		add(buf, len, &pos, "%s: netlink: %s", op,
+		    nl_geterror(-e->nle));
+		return buf;
+	}
+	if (ret == -EINTR && e->dump_intr) {
+		/* A dump names no flow. */
+		pos = 0;
+		add(buf, len, &pos, "%s: the flows kept changing during the dump",
+		    op);
+		return buf;
+	}
+	add(buf, len, &pos, "%s: %s", op, strerror(-ret));
+	if (e->msg[0]) {
+		add(buf, len, &pos, " (kernel: \"%s\"", e->msg);
+		name = kr_name_attr(cmd, e->bad_attr);
+		if (e->bad_attr && name)
+			add(buf, len, &pos, ", attribute %s", name);
+		name = kr_name_attr(cmd, e->miss_type);
+		if (e->miss_type && name)
+			add(buf, len, &pos, ", missing attribute %s", name);
+		add(buf, len, &pos, ")");
+	} else if (e->miss_type && kr_name_attr(cmd, e->miss_type)) {
+		add(buf, len, &pos, " (kernel: missing attribute %s)",
+		    kr_name_attr(cmd, e->miss_type));
+	} else if (e->bad_attr && kr_name_attr(cmd, e->bad_attr)) {
+		add(buf, len, &pos, " (kernel: refused attribute %s)",
+		    kr_name_attr(cmd, e->bad_attr));
+	}
+	if (ret == -EPERM)
+		add(buf, len, &pos,
+		    " (keyrot needs CAP_NET_ADMIN over this network namespace)");
+	else if (ret == -ENOENT && flow && !e->msg[0])
+		add(buf, len, &pos, " (no flow %u in this network namespace)",
+		    flow);
+	return buf;
+}
+
 void kr_nl_report(const char *op, int cmd, uint32_t flow, int ret,
 		  const struct kr_nl_err *e)
 {
-	char where[32] = "";
-	const char *name;
+	char line[LINE_MAX_LEN];
 
-	if (flow)
-		snprintf(where, sizeof(where), "flow %u: ", flow);
-	if (ret == -EIO && e->nle) {
-		fprintf(stderr, "krctl: %s%s: netlink: %s\n", where, op,
-			nl_geterror(-e->nle));
-		return;
-	}
-	if (ret == -EINTR && e->dump_intr) {
-		fprintf(stderr,
-			"krctl: %s: the flows kept changing during the dump\n",
-			op);
-		return;
-	}
-	fprintf(stderr, "krctl: %s%s: %s", where, op, strerror(-ret));
-	if (e->msg[0]) {
-		fprintf(stderr, " (kernel: \"%s\"", e->msg);
-		name = kr_name_attr(cmd, e->bad_attr);
-		if (e->bad_attr && name)
-			fprintf(stderr, ", attribute %s", name);
-		name = kr_name_attr(cmd, e->miss_type);
-		if (e->miss_type && name)
-			fprintf(stderr, ", missing attribute %s", name);
-		fputc(')', stderr);
-	} else if (e->miss_type && kr_name_attr(cmd, e->miss_type)) {
-		fprintf(stderr, " (kernel: missing attribute %s)",
-			kr_name_attr(cmd, e->miss_type));
-	} else if (e->bad_attr && kr_name_attr(cmd, e->bad_attr)) {
-		fprintf(stderr, " (kernel: refused attribute %s)",
-			kr_name_attr(cmd, e->bad_attr));
-	}
-	if (ret == -EPERM)
-		fprintf(stderr,
-			" (keyrot needs CAP_NET_ADMIN over this network namespace)");
-	else if (ret == -ENOENT && flow && !e->msg[0])
-		fprintf(stderr, " (no flow %u in this network namespace)", flow);
-	fputc('\n', stderr);
+	say("%s", kr_nl_describe(line, sizeof(line), op, cmd, flow, ret, e));
 }

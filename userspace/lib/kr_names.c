@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 keyrot authors */
-#include "names.h"
+#include "kr_names.h"
 
 #include <stdio.h>
 #include <string.h>
