@@ -340,18 +340,21 @@ void kr_receive_trial(struct kr_flow *flow)
 		goto out_free;
 	}
 	kr_stats_inc(flow->stats, KEYROT_A_STATS_TRIALS_OK);
-	/* The window may have moved meanwhile: it decides, never goes back. */
+	/*
+	 * Key the leaves around @seq first, then move the window: packets that
+	 * pass the moved window find their keys.  Both only go forward, so if
+	 * the window has moved past @seq meanwhile, this changes nothing.
+	 */
+	kr_keytree_rx_advance(epoch->tree, d,
+			      seq >= epoch->rx->window ?
+			      seq - epoch->rx->window + 1 : 0, seq);
+	kr_keytree_prepare(epoch->tree);
 	verdict = kr_replay_jump(epoch->rx, seq, &advanced);
 	if (verdict != KR_REPLAY_OK) {
 		drop(flow->stats, skb, verdict == KR_REPLAY_DUPLICATE ?
 				       KEYROT_A_STATS_DROP_REPLAY :
 				       KEYROT_A_STATS_DROP_TOO_OLD);
 		goto out_free;
-	}
-	if (advanced) {
-		kr_keytree_rx_advance(epoch->tree, d, kr_replay_low(epoch->rx),
-				      seq);
-		kr_keytree_prepare(epoch->tree);
 	}
 	authenticated(flow, epoch, skb, advanced);
 out_free:

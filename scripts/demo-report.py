@@ -2,27 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 """demo-report.py DIR N: what `make demo` saw, for a person to read.
 
-DIR is what scripts/demo-vm.sh wrote in the VM (demo.log, events-{a,b}.log,
-snaps-{a,b}.log, {a,b}.json, {a,b}.rc); N the DATA packets each way.
-Prints a timeline, the epochs with the packets each carried, and a final
-table per end, then RESULT: PASS or FAIL with why.  Exit status 0 only if the traffic
-arrived intact both ways, the three re-keys (watermark, interval, request)
-happened, and no packet was dropped.
+DIR is what scripts/demo-vm.sh wrote in the VM (demo.log, irmd-{a,b}.log,
+events-{a,b}.log, snaps-{a,b}.log, {a,b}.json, {a,b}.rc); N the DATA
+packets each way.  Prints a timeline (the applications, what each irmd did,
+the kernels' re-key needs and epoch switches), the epochs with their key
+ids, the packets each carried and why each ended, and a final table per
+end, then RESULT: PASS or FAIL with why.  Exit status 0 only if the traffic
+arrived intact both ways, no packet was dropped, the flow re-keyed by
+itself by all three reasons (watermark, interval, request) and both ends
+ended on the same, last, epoch.
 """
 
 import json
 import os
+import re
 import sys
 
 ENDS = ('a', 'b')
 REASONS = ('watermark', 'interval', 'request')
-PHASES = {
-    'watermark': 'phase 1: epoch 1 starts just below a node edge; past it '
-                 'fewer leaves than the watermark remain',
-    'interval': 'phase 2: epoch 2 starts under a 2.5 s re-key interval',
-    'request': 'phase 3: epoch 3, until the operator asks for a re-key',
-    'tail': 'phase 4: the traffic runs out on epoch 4',
-}
 
 
 def lines(path):
@@ -33,13 +30,24 @@ def lines(path):
         return []
 
 
-def stamped_json(path):
-    """[(t, obj)] from "T {json}" lines; a torn last line is skipped."""
+def stamped(path):
+    """[(t, text)] from "T text" lines."""
     out = []
     for ln in lines(path):
         t, _, rest = ln.partition(' ')
         try:
-            out.append((float(t), json.loads(rest)))
+            out.append((float(t), rest))
+        except ValueError:
+            pass
+    return out
+
+
+def stamped_json(path):
+    """[(t, obj)] from "T {json}" lines; a torn last line is skipped."""
+    out = []
+    for t, rest in stamped(path):
+        try:
+            out.append((t, json.loads(rest)))
         except ValueError:
             pass
     return out
@@ -58,13 +66,47 @@ def drops(flow):
             if k.startswith('drop-') and v}
 
 
+# What an irmd log line says, for the timeline: (regex, text).  The log's
+# own words are docs/irmd.md section 10's stable phrases.
+IRMD = (
+    (r'accepts flows to (\S+)',
+     "{end}'s application waits for flows to {0} (flow_accept)"),
+    (r'asks for a flow to (\S+) at (\S+)',
+     "{end}'s application asks irmd for a flow to {0} at {1} (flow_alloc)"),
+    (r'allocation to \S+ at \S+: alloc-req sent \(first epoch (\d+)',
+     '{end}: irmd sends alloc-req (OAP): first epoch {0}, a fresh X25519 key'),
+    (r'accepted: service (\S+) from (\S+) \(role responder, peer flow (\d+), '
+     r'epoch (\d+)',
+     '{end}: irmd answers: flow configured, epoch {3} installed, pending '
+     "until {1}'s first packet; flow handed to the application"),
+    (r'allocated: service (\S+) at (\S+) \(role initiator, peer flow (\d+), '
+     r'epoch (\d+)',
+     '{end}: irmd completes: flow configured, epoch {3} installed, the peer '
+     'holds it; flow handed to the application'),
+    (r're-key started: epoch (\d+) -> (\d+) \(need ([a-z,]+)\)',
+     '{end}: irmd starts a re-key, epoch {0} -> {1} (need {2}): rekey-req'),
+    (r're-key answered: epoch (\d+) installed',
+     "{end}: irmd answers: epoch {0} installed, pending until the peer's "
+     'first packet on it'),
+    (r're-key done: epoch (\d+) installed',
+     '{end}: irmd completes: epoch {0} installed, the peer holds it'),
+    (r'(collision: .*)', '{end}: irmd: {0}'),
+    (r'(re-key of epoch .*)', '{end}: irmd: {0}'),
+    (r'(holds\? .*)', '{end}: irmd: {0}'),
+    (r'(peer gone: .*)', '{end}: irmd: {0}'),
+)
+
+
 class Demo:
     def __init__(self, d, n):
         self.d, self.n = d, n
         self.log = []
-        for ln in lines(os.path.join(d, 'demo.log')):
-            w = ln.split()
-            self.log.append((float(w[0]), w[1], w[2:]))
+        for t, rest in stamped(os.path.join(d, 'demo.log')):
+            w = rest.split()
+            if w:
+                self.log.append((t, w[0], w[1:]))
+        self.irmd = {e: stamped(os.path.join(d, 'irmd-%s.log' % e))
+                     for e in ENDS}
         self.events = {e: stamped_json(os.path.join(d, 'events-%s.log' % e))
                        for e in ENDS}
         self.snaps = {e: stamped_json(os.path.join(d, 'snaps-%s.log' % e))
@@ -73,71 +115,86 @@ class Demo:
                      for e in ENDS}
         self.rc = {e: ''.join(lines(os.path.join(d, '%s.rc' % e))).strip()
                    for e in ENDS}
-        self.t0 = next((t for t, k, _ in self.log if k == 'flows'), 0.0)
+        self.t0 = next((t for t, k, _ in self.log if k == 'alloc'), 0.0)
         self.info = {k: w for _, k, w in self.log if k in
-                     ('kernel', 'cipher', 'flows')}
+                     ('kernel', 'cipher', 'flows', 'config')}
+        cfg = self.info.get('config', [])
+        self.cfg = dict(zip(cfg[::2], cfg[1::2]))
+        self.start_d0 = int(self.cfg.get('start-d0', 0))
 
     def t(self, t):
         return '%6.2f' % (t - self.t0)
 
-    def snap_at(self, end, t):
-        """The last flow-get sample of END taken at or before T."""
-        best = None
-        for ts, s in self.snaps[end]:
-            if ts <= t:
-                best = s
-        return best or (self.snaps[end][0][1] if self.snaps[end] else None)
-
     def final(self, end):
         return self.snaps[end][-1][1] if self.snaps[end] else None
+
+    def switches(self):
+        """{epoch: (time, key id)}: when an end first transmitted on it."""
+        out = {}
+        for end in ENDS:
+            for t, e in self.events[end]:
+                if e.get('event') == 'epoch-switched' and 'epoch' in e:
+                    num = e['epoch']
+                    if num not in out or t < out[num][0]:
+                        out[num] = (t, e.get('key-id', '?'))
+        return out
+
+    def ended_by(self):
+        out = {}
+        for end in ENDS:
+            for _, e in self.events[end]:
+                if e.get('event') == 'rekey-needed':
+                    out.setdefault(e.get('epoch'), set()).update(
+                        e.get('reason', []))
+        return out
 
     # ------------------------------------------------------------ sections
     def header(self):
         fl = self.info.get('flows', ['?'] * 4)
-        print('keyrot demo: kernel %s, %s, one flow between two hosts' % (
-            ' '.join(self.info.get('kernel', ['?'])),
-            ' '.join(self.info.get('cipher', ['?']))))
+        print('keyrot demo: kernel %s, %s, one flow between two hosts, '
+              'made and re-keyed by irmd' % (
+                  ' '.join(self.info.get('kernel', ['?'])),
+                  ' '.join(self.info.get('cipher', ['?']))))
         print('  a %-9s initiator, flow %s' % (fl[1], fl[0]))
         print('  b %-9s responder, flow %s' % (fl[3], fl[2]))
-        print('  traffic: krperf at each end, %d DATA packets each way, '
-              'every byte checked; control plane: krctl' % self.n)
+        print('  control plane: one irmd per host, pinning the other\'s '
+              'key; the key exchange (OAP) on UDP 51818')
+        print('  traffic: krperf at each end through libkeyrot, %d DATA '
+              'packets each way, every byte checked' % self.n)
+        s = self.start_d0
+        print('  re-keys, by themselves: watermark (epoch 1 starts %d '
+              'packets before node %d), interval (%s ms at a), request '
+              '(a\'s application, before its packet %s)' % (
+                  ((s >> 26) + 1 << 26) - s if s else 0,
+                  (s >> 26) + 1 if s else 0,
+                  self.cfg.get('interval', '?'),
+                  self.cfg.get('rekey-at', '?')))
         print()
 
     def timeline(self):
-        print('Timeline (seconds from the flow set-up)')
+        print('Timeline (seconds from the allocation request)')
         rows = []
         for t, kind, w in self.log:
-            if kind == 'flows':
-                rows.append((t, 0, 'flow configured: a %s <-> b %s, '
-                             'UDP port 51819' % (w[0], w[2])))
-            elif kind == 'phase':
-                rows.append((t, 0, '--- %s ---' % PHASES.get(w[0], w[0])))
-            elif kind == 'install':
-                note = ''
-                if '--start-d0' in w and w[0] == 'b':
-                    s = int(w[w.index('--start-d0') + 1])
-                    note = ', s starts at %d (%d packets before node %d)' % (
-                        s, ((s >> 26) + 1 << 26) - s, (s >> 26) + 1)
-                who = ('answers the exchange' if w[0] == 'b' else
-                       'completes it: --peer-holds')
-                rows.append((t, 1, '%s: epoch %s installed, key %s (%s)%s' % (
-                    w[0], w[1], w[2], who, note)))
-            elif kind == 'set':
-                rows.append((t, 1, 'a, b: flow-set %s' % ' '.join(w)))
-            elif kind == 'request':
-                rows.append((t, 1, '%s: operator asks for a re-key '
-                             '(krctl rekey)' % w[0]))
-            elif kind == 'done':
-                rows.append((t, 1, 'traffic done at both ends'))
+            if kind == 'done':
+                rows.append((t, 0, 'traffic done at both ends'))
             elif kind == 'fail':
-                rows.append((t, 1, 'DEMO STOPPED: %s' % ' '.join(w)))
+                rows.append((t, 0, 'DEMO STOPPED: %s' % ' '.join(w)))
+        fl = self.info.get('flows')
+        if fl:
+            rows.append((next(t for t, k, _ in self.log if k == 'flows'), 0,
+                         'flow allocated by irmd: a %s <-> b %s, service '
+                         'echo, data on UDP 51819' % (fl[0], fl[2])))
+        for end in ENDS:
+            for t, text in self.irmd[end]:
+                for rx, fmt in IRMD:
+                    m = re.search(rx, text)
+                    if m:
+                        rows.append((t, 1, fmt.format(*m.groups(), end=end)))
+                        break
         seen = set()
-        confirmed = {}
         for end in ENDS:
             for t, e in self.events[end]:
                 ev = e.get('event')
-                if ev == 'epoch-confirmed':
-                    confirmed[(end, e.get('epoch'))] = t
                 if ev == 'rekey-needed':
                     key = (end, e.get('epoch'), tuple(e.get('reason', [])))
                     if key in seen:
@@ -145,35 +202,24 @@ class Demo:
                     seen.add(key)
                     rows.append((t, 1, '%s: re-key needed on epoch %s: %s' % (
                         end, e.get('epoch'), ','.join(e.get('reason', [])))))
-                elif ev == 'epoch-confirmed':
-                    continue	# told with the switch it leads to
                 elif ev == 'epoch-switched':
                     old = e.get('old-epoch')
-                    conf = confirmed.get((end, e.get('epoch')))
-                    rows.append((t, 1, '%s: %stransmits on epoch %s%s' % (
-                        end, 'confirms and ' if conf is not None and
-                        abs(conf - t) < 0.1 else '', e.get('epoch'),
+                    rows.append((t, 1, '%s: transmits on epoch %s key %s%s' % (
+                        end, e.get('epoch'), e.get('key-id', '?'),
                         '' if old is None else ' (was %s)' % old)))
                 elif ev == 'flow-down':
                     rows.append((t, 1, '%s: flow closed' % end))
                 elif ev == 'peer-gone':
                     rows.append((t, 1, '%s: PEER GONE' % end))
         for t, indent, text in sorted(rows, key=lambda r: r[0]):
+            if t < self.t0 - 1:
+                continue
             print('  %s  %s%s' % (self.t(t), '  ' * indent, text))
         print()
 
     def epochs(self):
-        installs = {}
-        for t, kind, w in self.log:
-            if kind == 'install' and w[0] == 'a':
-                start = int(w[w.index('--start-d0') + 1]) if '--start-d0' in w else 0
-                installs[int(w[1])] = (t, w[2], start)
-        ended = {}
-        for end in ENDS:
-            for t, e in self.events[end]:
-                if e.get('event') == 'rekey-needed':
-                    ended.setdefault(e.get('epoch'), set()).update(
-                        e.get('reason', []))
+        sw = self.switches()
+        ended = self.ended_by()
         # Per end and epoch, the highest sequence numbers any sample saw:
         # tx-seq is the next one to send, rx-seq one above the highest
         # received, so each less the start is a count of packets.
@@ -188,14 +234,18 @@ class Demo:
               'empty key confirmations included)')
         print('  epoch  key               from    a->b sent  received  '
               'b->a sent  received  ended by')
-        for num in sorted(installs):
-            t, key, start = installs[num]
+        first = min(sw, key=lambda k: sw[k][0]) if sw else None
+        for num in sorted(sw, key=lambda k: sw[k][0]):
+            t, key = sw[num]
+            # Direction 0 (a's) of the first epoch starts at start-d0.
+            d0 = self.start_d0 if num == first else 0
 
-            def n(end, k):
+            def n(end, k, start):
                 return max(seq.get((end, num, k), start) - start, 0)
             print('  %5d  %s  %6s  %9d  %8d  %9d  %8d  %s' % (
-                num, key, self.t(t).strip(), n('a', 'tx-seq'),
-                n('b', 'rx-seq'), n('b', 'tx-seq'), n('a', 'rx-seq'),
+                num, key, self.t(t).strip(), n('a', 'tx-seq', d0),
+                n('b', 'rx-seq', d0), n('b', 'tx-seq', 0),
+                n('a', 'rx-seq', 0),
                 '/'.join(sorted(ended.get(num, []))) or '(last)'))
         print()
 
@@ -261,20 +311,26 @@ class Demo:
             if drops(f):
                 why.append('%s dropped packets: %s' % (end, drops(f)))
         got = set()
-        for end in ENDS:
-            for _, e in self.events[end]:
-                if e.get('event') == 'rekey-needed':
-                    got.update(e.get('reason', []))
+        for r in self.ended_by().values():
+            got.update(r)
         for r in REASONS:
             if r not in got:
                 why.append('no re-key by %s' % r)
+        sw = self.switches()
+        last = max(sw, key=lambda k: sw[k][0]) if sw else None
         for end in ENDS:
             f = self.final(end) or {}
             tx = [ep['number'] for ep in f.get('epoch', [])
                   if ep.get('state') == 'transmit']
-            if tx != [4]:
-                why.append('%s ends on epoch %s, not 4' % (end, tx))
+            if tx != [last]:
+                why.append('%s ends on epoch %s, not the last one (%s)' % (
+                    end, tx, last))
         return why
+
+    def rekeys(self):
+        return sum(1 for _, e in self.events['a']
+                   if e.get('event') == 'epoch-switched' and
+                   e.get('old-epoch') is not None)
 
 
 def main():
@@ -291,8 +347,8 @@ def main():
     if why:
         print('RESULT: FAIL (%s)' % '; '.join(why))
         return 1
-    print('RESULT: PASS (3 re-keys: watermark, interval, request; traffic '
-          'intact both ways; no drops)')
+    print('RESULT: PASS (%d re-keys by irmd, by watermark, interval and '
+          'request; traffic intact both ways; no drops)' % demo.rekeys())
     return 0
 
 

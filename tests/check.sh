@@ -58,6 +58,15 @@ part tools-vm-6.12 tools/vm-smoke.sh 6.12
 part irmd-smoke-6.1 tests/e2e/irmd-smoke.sh 6.1
 part irmd-smoke-6.12 tests/e2e/irmd-smoke.sh 6.12
 part irmd-restart-6.1 tests/e2e/irmd-restart.sh 6.1
+part irmd-matrix-6.1 tests/e2e/irmd-matrix.sh 6.1
+part irmd-matrix-6.12 tests/e2e/irmd-matrix.sh 6.12
+part irmd-restart-6.12 tests/e2e/irmd-restart.sh 6.12
+part e2e-6.1 tests/e2e/run.sh 6.1
+part e2e-6.12 tests/e2e/run.sh 6.12
+part e2e-lifecycle tests/e2e/lifecycle.sh
+part e2e-wire tests/e2e/wire.sh
+part e2e-ynl tests/e2e/ynl.sh
+part e2e-demo tests/e2e/demo-test.sh
 
 echo "=== total time $SECONDS s"
 scripts/summary.sh "$KEYROT_RESULTS"

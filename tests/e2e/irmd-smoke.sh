@@ -98,8 +98,13 @@ while kill -0 $PA 2>/dev/null; do
 	ip netns exec a krctl show "$IA" --json 2>/dev/null |
 		grep -o '"number":[0-9]*,"key-id":"[0-9a-f]*","state":"transmit"' |
 		sed 's/"number":\([0-9]*\).*/\1/' >>/out/epochs
-	kr_irmd_status a >/out/status-a.txt 2>&1
-	kr_irmd_status b >/out/status-b.txt 2>&1
+	# Keep the last snapshot that still lists the flow: the final
+	# one may be taken after krperf deallocated it.
+	for h in a b; do
+		kr_irmd_status $h >/out/status-$h.now 2>&1
+		grep -q rekeys= /out/status-$h.now &&
+			mv /out/status-$h.now /out/status-$h.txt
+	done
 	sleep 0.5
 done
 rc=0; wait $PA || rc=$?; echo $rc >/out/a.rc
