@@ -3,10 +3,11 @@
 #
 # demo-test.sh [SERIES...]: `make demo`'s script (scripts/demo.sh) on each
 # kernel series (default 6.1 and 6.12) succeeds, within a minute, and
-# prints what a person expects to read: the timeline with the three re-key
-# needs (watermark, interval, request), the four epochs with the packets
-# each carried, the final table with no drops, the traffic intact both
-# ways.  Results e2e-SERIES/demo/CHECK.
+# prints what a person expects to read: the timeline with the flow
+# allocated by irmd and the three re-key needs (watermark, interval,
+# request) each answered and completed by irmd, the epochs with their key
+# ids and the packets each carried, the final table with no drops, the
+# traffic intact both ways.  Results e2e-SERIES/demo/CHECK.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,17 +57,19 @@ for series in "$@"; do
 	has section-epochs '^Epochs: '
 	has section-final '^Final state of each end'
 	has section-traffic '^Traffic checked by krperf'
-	has flow-configured '^ +[0-9.]+  flow configured: a [0-9]+ <-> b [0-9]+'
+	has flow-allocated '^ +[0-9.]+  flow allocated by irmd: a [0-9]+ <-> b [0-9]+, service echo'
+	has irmd-answers '^ +[0-9.]+ +b: irmd answers: ' +4
+	has irmd-completes '^ +[0-9.]+ +a: irmd completes: ' +4
 	# Both ends cross the watermark and the interval at about the same
 	# time; the control plane may answer the first before the second asks.
 	has need-watermark '^ +[0-9.]+ +[ab]: re-key needed on epoch 1: watermark$' +1
 	has need-interval '^ +[0-9.]+ +[ab]: re-key needed on epoch 2: interval$' +1
 	has need-request '^ +[0-9.]+ +a: re-key needed on epoch 3: request$'
-	has switches '^ +[0-9.]+ +[ab]: (confirms and )?transmits on epoch [234] \(was [123]\)$' 6
+	has switches '^ +[0-9.]+ +[ab]: (confirms and )?transmits on epoch [234] key [0-9a-f]{16} \(was [123]\)$' 6
 	# Four epochs, each with as many packets received as sent each way.
 	has epochs-4 '^ +[1-4]  [0-9a-f]{16} +[0-9.]+ +([0-9]+) +\1 +([0-9]+) +\2  ' 4
 	has epochs-ended-by '^ +[1-4]  [0-9a-f]{16} .*  (watermark|interval|request|\(last\))$' 4
-	has final-rows-no-drops '^  [ab] +[0-9]+ +4 +[0-9 ]+ 0$' 2
+	has final-rows-no-drops '^  [ab] +[0-9]+ +[4-9] +[0-9 ]+ 0$' 2
 	has traffic-intact ': 3000/3000 DATA packets, 3000 in order, 0 corrupt, 0 missing, 0 duplicated  \(ok' 2
 	has result-pass '^RESULT: PASS '
 	if [ $status -ne 0 ]; then
