@@ -174,34 +174,14 @@ int kr_ctl_accept(struct kr_ctl *ctl)
 int kr_ctl_reply(struct kr_ctl *ctl, int i, const struct kr_ctl_rep *r,
 		 int fd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	char buf[KR_CTL_MSG_MAX];
-	struct iovec iov = { .iov_base = buf };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
 	int n;
 
 	ctl->c[i].wait = KR_CTL_IDLE;
 	n = kr_ctl_rep_encode(r, buf, sizeof(buf));
 	if (n < 0)
 		return n;
-	iov.iov_len = (size_t)n;
-	if (fd >= 0) {
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof(u.buf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	if (sendmsg(ctl->c[i].fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-		return -errno;
-	return 0;
+	return kr_ctl_send(ctl->c[i].fd, buf, (size_t)n, fd, MSG_DONTWAIT);
 }
 
 void kr_ctl_fail(struct kr_ctl *ctl, int i, int err, const char *text)

@@ -132,4 +132,11 @@ int kr_ctl_rep_encode(const struct kr_ctl_rep *r, char *buf, size_t size);
 int kr_ctl_rep_decode(struct kr_ctl_rep *r, const char *buf, size_t len,
 		      const char **why);
 
+/*
+ * Send one encoded message @buf of @len bytes on the control socket @s, with
+ * descriptor @pass attached (SCM_RIGHTS) unless it is -1; @flags for
+ * sendmsg() (MSG_NOSIGNAL is added).  Retried on EINTR.  0 or -errno.
+ */
+int kr_ctl_send(int s, const char *buf, size_t len, int pass, int flags);
+
 #endif /* KR_CTLMSG_H */

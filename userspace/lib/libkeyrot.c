@@ -44,34 +44,13 @@ static int ctl_connect(void)
 /* One request, with @pass (a descriptor, or -1) attached. */
 static int send_req(int s, const struct kr_ctl_req *q, int pass)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	char buf[KR_CTL_MSG_MAX];
-	struct iovec iov = { .iov_base = buf };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
 	int n;
 
 	n = kr_ctl_req_encode(q, buf, sizeof(buf));
 	if (n < 0)
 		return n;
-	iov.iov_len = (size_t)n;
-	if (pass >= 0) {
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof(u.buf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &pass, sizeof(int));
-	}
-	while (sendmsg(s, &mh, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
+	return kr_ctl_send(s, buf, (size_t)n, pass, 0);
 }
 
 /* Close every descriptor a control message brought. */
