@@ -13,8 +13,9 @@
 #              the need; the new irmd adopts the flow and re-keys resume
 #   req-answered   a's irmd dies (--fail-at=rekey-req-answered) after b
 #              answered and installed, before a installed: b's seed stays
-#              unconfirmed; b asks holds?, the restarted a says not-held,
-#              b withdraws, the next exchange succeeds
+#              unconfirmed; b asks holds? unanswered, its status says it
+#              fails; b asks again, the restarted a says not-held, b
+#              withdraws, the next exchange succeeds
 #   resp-installed b's irmd dies (--fail-at=rekey-resp-installed) after
 #              installing, before answering: a gives the exchange up; the
 #              restarted b adopts the flow with its pending seed, asks
@@ -92,6 +93,13 @@ after() {
 		END { print n + 0 }' "$KR_IRMD_DIR/irmd-$1.log"
 }
 
+# b_failing: b's status says its re-keys fail for want of an answer from a
+# (docs/irmd.md 7), whether it was requesting or asking holds?.
+b_failing() {
+	kr_irmd_status b >$D/status-b-dead.txt 2>&1 &&
+		grep -q 'failed=[1-9].*error=no answer from a' $D/status-b-dead.txt
+}
+
 # A scenario in fresh namespaces with fresh irmds.
 begin() {
 	S=$1
@@ -114,10 +122,6 @@ if begin kill; then
 	check kernel-shows-need grep -q 'rekey needed: interval' $D/show-a-dead.txt
 	# Under load b may give up later than that: its status is asked until
 	# it says so, for up to 10 s more.
-	b_failing() {
-		kr_irmd_status b >$D/status-b-dead.txt 2>&1 &&
-			grep -q 'failed=[1-9].*error=no answer from a' $D/status-b-dead.txt
-	}
 	check status-says-failing kr_wait_for 10 b_failing
 	check retries-logged kr_irmd_log_has b 'no answer from a after'
 	check restarted kr_irmd_start a
@@ -134,7 +138,10 @@ if begin req-answered; then
 	rc=0; kr_irmd_wait a 20 || rc=$?
 	check exit-99 [ "$rc" = 99 ]
 	check fail-at-logged kr_irmd_log_has a 'fail-at rekey-req-answered: exiting'
-	sleep 1
+	# b answered and waits for a's first packet on the new epoch: a grace
+	# period (2 s) later it asks holds?, which goes unanswered (1.5 s).
+	check status-says-failing kr_wait_for 10 b_failing
+	check holds-unanswered-logged kr_irmd_log_has b 'holds?: no answer from a after'
 	check restarted kr_irmd_start a
 	check adopted kr_irmd_log_has a "flow $IA: adopted"
 	finish

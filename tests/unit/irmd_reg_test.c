@@ -196,6 +196,7 @@ static void holds(void)
 	struct kr_reg reg = { 0 };
 	struct kr_reg_flow *f = flow(&reg, 1, KEYROT_ROLE_RESPONDER, 10);
 	uint8_t other[KEYROT_KEY_ID_LEN] = { 0xaa };
+	unsigned int n;
 	int a;
 
 	kr_rk_on_answered(f, 11, KID, XCH, false, false);
@@ -234,10 +235,16 @@ static void holds(void)
 
 	kr_rk_on_answered(f, 12, KID, XCH, false, false);
 	kr_rk_on_unconfirmed(f, 12, KID);
-	a = kr_rk_on_holds_timeout(f);
+	n = f->rk.failed;
+	a = kr_rk_on_holds_timeout(f, "no answer from b after 4 sends");
 	UNIT_CASE("holds_no_answer_keeps_seed", a == KR_RK_NOTHING &&
 		  f->rk.phase == KR_RK_ANSWERED &&
 		  f->rk.last_err == -ETIMEDOUT);
+	UNIT_CASE("holds_no_answer_counted", f->rk.failed == n + 1 &&
+		  !strcmp(f->rk.last_why, "no answer from b after 4 sends"));
+	UNIT_CASE("holds_timeout_only_in_holds",
+		  kr_rk_on_holds_timeout(f, "x") == KR_RK_NOTHING &&
+		  f->rk.failed == n + 1 && f->rk.phase == KR_RK_ANSWERED);
 	UNIT_CASE("holds_asked_again_same_exchange",
 		  kr_rk_on_unconfirmed(f, 12, KID) == KR_RK_SEND_HOLDS &&
 		  f->rk.exchange_known &&

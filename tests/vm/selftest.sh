@@ -7,7 +7,8 @@
 # /out come back, --with brings a dynamically linked binary and its
 # libraries, the script's exit status comes back, a kernel WARNING, a KTAP
 # "not ok", a panic, a lost status and a timeout each fail the run while the
-# taint messages of an out-of-tree module do not, and namespaces, veth,
+# taint messages of an out-of-tree module do not, a boot that dies before
+# the script is booted again and then fails, and namespaces, veth,
 # module autoloading and the AES-NI driver work inside.
 set -euo pipefail
 
@@ -162,6 +163,25 @@ check_panic() {
 		"exit $vm_rc, reason '$line'"
 }
 
+# 8. A kernel that dies before the test script starts is booted again, once
+# by default, saying so; one that dies in the script is not (check 7).
+check_boot_retry() {
+	local line ok=1 why=
+	KEYROT_VM_BOOT_RETRIES=1 vm boot-dies --append rdinit=/no-such-init -- \
+		'echo the script ran; exit 0'
+	line=$(fail_line boot-dies)
+	if [ "$vm_rc" != 125 ] || [[ "$line" != *"Kernel panic"* ]]; then
+		ok=0 why="exit $vm_rc, reason '$line'"
+	elif [ "$(grep -c 'died before the test script started' "$work/boot-dies.stderr")" != 1 ]; then
+		ok=0 why="not exactly one 'booting again' line on stderr"
+	elif [ ! -s "$work/boot-dies/console.log.boot1" ]; then
+		ok=0 why="the first boot's console was not kept"
+	elif grep -q 'booting again' "$work/panic.stderr"; then
+		ok=0 why="a panic in the test script was booted again"
+	fi
+	result boot-retry "$ok" "$why"
+}
+
 build_alg_bind() {
 	local out=$cache/vm/build/alg-bind/alg-bind
 	mkdir -p "$(dirname "$out")"
@@ -169,7 +189,7 @@ build_alg_bind() {
 		echo "$out"
 }
 
-# 8. Namespaces joined by veth can ping; the kernel autoloads modules
+# 9. Namespaces joined by veth can ping; the kernel autoloads modules
 # (wireguard for its link type, the AF_ALG and crypto templates for
 # rfc7539(chacha20,poly1305)); gcm(aes) is AES-NI's.
 check_net_crypto() {
@@ -239,6 +259,7 @@ main() {
 		check_timeout
 		check_lost_status
 		check_panic
+		check_boot_retry
 		check_net_crypto
 	done
 	[ "$fails" = 0 ] || {

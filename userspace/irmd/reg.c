@@ -226,15 +226,15 @@ int kr_rk_on_holds_answer(struct kr_reg_flow *f, uint8_t status,
 	return KR_RK_WITHDRAW;
 }
 
-int kr_rk_on_holds_timeout(struct kr_reg_flow *f)
+int kr_rk_on_holds_timeout(struct kr_reg_flow *f, const char *why)
 {
 	struct kr_rk *rk = &f->rk;
 
 	if (rk->phase != KR_RK_HOLDS)
 		return KR_RK_NOTHING;
 	rk->phase = KR_RK_ANSWERED;
-	set_why(rk, -ETIMEDOUT,
-		"holds?: no answer from the peer; seed kept pending, asked again on the next unconfirmed event");
+	rk->failed++;
+	set_why(rk, -ETIMEDOUT, why);
 	return KR_RK_NOTHING;
 }
 

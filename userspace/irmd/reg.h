@@ -303,13 +303,15 @@ int kr_rk_on_holds_answer(struct kr_reg_flow *f, uint8_t status,
 /**
  * kr_rk_on_holds_timeout() - this end's holds? query got no answer
  * @f: the flow (HOLDS)
+ * @why: what went wrong, for the status ("no answer from P after N sends")
  *
  * The seed stays pending (the peer may be transmitting on it): ANSWERED,
- * asked again on the next "unconfirmed" event.
+ * asked again on the next "unconfirmed" event.  Counted as a failure, as a
+ * re-key given up is: the status says the flow cannot re-key for now.
  *
  * Return: KR_RK_NOTHING.
  */
-int kr_rk_on_holds_timeout(struct kr_reg_flow *f);
+int kr_rk_on_holds_timeout(struct kr_reg_flow *f, const char *why);
 
 /**
  * kr_rk_on_peer_holds_query() - the peer asks whether this end holds a seed

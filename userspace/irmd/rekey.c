@@ -128,7 +128,7 @@ static void send_holds(struct kr_irmd *d, struct kr_reg_flow *f)
 			       kr_real_ms(), &why);
 	if (ret) {
 		kr_err("flow %u: cannot build a holds-req: %s", f->id, why);
-		kr_rk_on_holds_timeout(f);
+		kr_rk_on_holds_timeout(f, "holds?: cannot build the query");
 		return;
 	}
 	f->kind = KR_XCHG_HOLDS;
@@ -465,10 +465,14 @@ void kr_rekey_on_timeout(struct kr_irmd *d, struct kr_reg_flow *f)
 	char text[160];
 
 	if (f->kind == KR_XCHG_HOLDS) {
+		snprintf(text, sizeof(text),
+			 "no answer from %s after %u sends (holds? about pending epoch %u)",
+			 kr_peer_name(d, f->peer), f->rk.sends,
+			 f->rk.pending);
 		kr_warn("flow %u: holds?: no answer from %s after %u sends: epoch %u stays pending, asked again on the next unconfirmed event",
 			f->id, kr_peer_name(d, f->peer), f->rk.sends,
 			f->rk.pending);
-		kr_rk_on_holds_timeout(f);
+		kr_rk_on_holds_timeout(f, text);
 		return;
 	}
 	snprintf(text, sizeof(text), "no answer from %s after %u sends",
