@@ -5,6 +5,7 @@
 #include "json.h"
 #include "kr_names.h"
 #include "kr_nl.h"
+#include "kr_nlpol.h"
 #include "kr_hex.h"
 
 #include <errno.h>
@@ -26,17 +27,6 @@
 struct events_ctx {
 	const struct kr_cmd *cmd;
 	unsigned long seen;
-};
-
-static struct nla_policy event_policy[KEYROT_A_EVENT_MAX + 1] = {
-	[KEYROT_A_EVENT_FLOW_ID]	= { .type = NLA_U32 },
-	[KEYROT_A_EVENT_COOKIE]		= { .type = NLA_U64 },
-	[KEYROT_A_EVENT_REASON]		= { .type = NLA_U32 },
-	[KEYROT_A_EVENT_EPOCH]		= { .type = NLA_U8 },
-	[KEYROT_A_EVENT_KEY_ID]		= { .type = NLA_UNSPEC,
-					    .minlen = KEYROT_KEY_ID_LEN,
-					    .maxlen = KEYROT_KEY_ID_LEN },
-	[KEYROT_A_EVENT_OLD_EPOCH]	= { .type = NLA_U8 },
 };
 
 static void print_json(const char *name, struct nlattr **tb)
@@ -109,7 +99,7 @@ static int event_cb(struct nl_msg *msg, void *arg)
 	char other[32];
 	const char *name;
 
-	if (genlmsg_parse(nlh, 0, tb, KEYROT_A_EVENT_MAX, event_policy)) {
+	if (genlmsg_parse(nlh, 0, tb, KEYROT_A_EVENT_MAX, kr_nlpol_event)) {
 		fprintf(stderr, "krctl: events: malformed event (cmd %u)\n",
 			gh->cmd);
 		return NL_SKIP;

@@ -5,6 +5,7 @@
 #include "json.h"
 #include "kr_names.h"
 #include "kr_nl.h"
+#include "kr_nlpol.h"
 #include "kr_hex.h"
 
 #include <arpa/inet.h>
@@ -36,68 +37,6 @@ struct show_ctx {
 	int nflows;
 	struct kr_json j;
 };
-
-static struct nla_policy flow_policy[KEYROT_A_FLOW_MAX + 1] = {
-	[KEYROT_A_FLOW_ID]		= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_COOKIE]		= { .type = NLA_U64 },
-	[KEYROT_A_FLOW_PEER_ADDR]	= { .type = NLA_UNSPEC, .minlen = 4,
-					    .maxlen = 16 },
-	[KEYROT_A_FLOW_PEER_PORT]	= { .type = NLA_U16 },
-	[KEYROT_A_FLOW_PEER_ID]		= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_ROLE]		= { .type = NLA_U8 },
-	[KEYROT_A_FLOW_CIPHER]		= { .type = NLA_U8 },
-	[KEYROT_A_FLOW_MAX_PAYLOAD]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_RX_QUEUE_LEN]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_TX_QUEUE_LEN]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_REPLAY_WINDOW]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_WATERMARK]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_REKEY_INTERVAL_MS] = { .type = NLA_U32 },
-	[KEYROT_A_FLOW_REKEY_JITTER_PCT] = { .type = NLA_U8 },
-	[KEYROT_A_FLOW_GRACE_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_RETIRE_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_CONFIRM_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_EVENT_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_KEEPALIVE_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_PEER_TIMEOUT_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_TRIAL_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_FLAGS]		= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_REKEY_NEED]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_LAST_RX_MS]	= { .type = NLA_U64 },
-	[KEYROT_A_FLOW_EPOCH]		= { .type = NLA_NESTED },
-	[KEYROT_A_FLOW_STATS]		= { .type = NLA_NESTED },
-};
-
-static struct nla_policy epoch_policy[KEYROT_A_EPOCH_MAX + 1] = {
-	[KEYROT_A_EPOCH_NUMBER]		= { .type = NLA_U8 },
-	[KEYROT_A_EPOCH_KEY_ID]		= { .type = NLA_UNSPEC,
-					    .minlen = KEYROT_KEY_ID_LEN,
-					    .maxlen = KEYROT_KEY_ID_LEN },
-	[KEYROT_A_EPOCH_STATE]		= { .type = NLA_U32 },
-	[KEYROT_A_EPOCH_CONFIRMED]	= { .type = NLA_FLAG },
-	[KEYROT_A_EPOCH_PEER_SEEN]	= { .type = NLA_FLAG },
-	[KEYROT_A_EPOCH_TX_SEQ]		= { .type = NLA_U64 },
-	[KEYROT_A_EPOCH_RX_SEQ]		= { .type = NLA_U64 },
-	[KEYROT_A_EPOCH_LEAVES_REMAINING] = { .type = NLA_U32 },
-	[KEYROT_A_EPOCH_AGE_MS]		= { .type = NLA_U64 },
-};
-
-static struct nla_policy netns_policy[KEYROT_A_NETNS_MAX + 1] = {
-	[KEYROT_A_NETNS_PORT]		= { .type = NLA_U16 },
-	[KEYROT_A_NETNS_FLOWS]		= { .type = NLA_U32 },
-	[KEYROT_A_NETNS_STATS]		= { .type = NLA_NESTED },
-	[KEYROT_A_NETNS_TFMS]		= { .type = NLA_U64 },
-};
-
-/* Every stats attribute is a u64 counter. */
-static struct nla_policy stats_policy[KEYROT_A_STATS_MAX + 1];
-
-static void init_stats_policy(void)
-{
-	int i;
-
-	for (i = 1; i < KEYROT_A_STATS_PAD; i++)
-		stats_policy[i].type = NLA_U64;
-}
 
 /* The settings as `krctl set` names them, so a line can be pasted back. */
 static const struct {
@@ -168,7 +107,7 @@ static int parse_epochs(struct nlattr **tb, struct nlattr *attrs, int len,
 		if (*nep == MAX_EPOCHS)
 			return -EPROTO;
 		ret = nla_parse_nested(ep[*nep].tb, KEYROT_A_EPOCH_MAX, nla,
-				       epoch_policy);
+				       kr_nlpol_epoch);
 		if (ret)
 			return -EPROTO;
 		(*nep)++;
@@ -183,7 +122,7 @@ static void stats_json(struct kr_json *j, struct nlattr *nest)
 
 	kr_json_obj_open(j, "stats");
 	if (nest && !nla_parse_nested(tb, KEYROT_A_STATS_MAX, nest,
-				      stats_policy)) {
+				      kr_nlpol_stats)) {
 		for (i = 1; i <= KEYROT_A_STATS_MAX; i++)
 			if (tb[i] && kr_name_stat(i))
 				kr_json_u64(j, kr_name_stat(i), get_uint(tb[i]));
@@ -199,7 +138,7 @@ static void stats_text(FILE *out, const char *indent, struct nlattr *nest)
 	char item[64];
 
 	if (!nest || nla_parse_nested(tb, KEYROT_A_STATS_MAX, nest,
-				      stats_policy))
+				      kr_nlpol_stats))
 		return;
 	for (i = 1; i <= KEYROT_A_STATS_MAX; i++) {
 		uint64_t v;
@@ -439,7 +378,7 @@ static int flow_reply(struct nl_msg *msg, void *arg)
 	struct show_ctx *c = arg;
 	int nep, ret;
 
-	ret = genlmsg_parse(nlh, 0, tb, KEYROT_A_FLOW_MAX, flow_policy);
+	ret = genlmsg_parse(nlh, 0, tb, KEYROT_A_FLOW_MAX, kr_nlpol_flow);
 	if (ret)
 		return -EPROTO;
 	ret = parse_epochs(tb, genlmsg_attrdata(gh, 0),
@@ -461,7 +400,7 @@ static int netns_reply(struct nl_msg *msg, void *arg)
 	struct kr_json *j = &c->j;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KEYROT_A_NETNS_MAX,
-			  netns_policy))
+			  kr_nlpol_netns))
 		return -EPROTO;
 	if (c->json) {
 		kr_json_obj_open(j, NULL);
@@ -550,7 +489,6 @@ int kr_show_run(struct kr_nl *nl, const struct kr_cmd *cmd)
 	struct kr_nl_err e;
 	int tries, ret;
 
-	init_stats_policy();
 	for (tries = 0; tries < DUMP_TRIES; tries++) {
 		ret = show_once(nl, cmd, nlcmd, &e);
 		if (ret != -EINTR || !e.dump_intr)

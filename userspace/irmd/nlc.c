@@ -2,6 +2,7 @@
 /* Copyright (C) 2026 keyrot authors */
 #include "nlc.h"
 #include "kr_names.h"
+#include "kr_nlpol.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,48 +15,6 @@
 #include <openssl/crypto.h>
 
 enum { DUMP_TRIES = 5, EVENTS_RCVBUF = 1 << 20 };
-
-static struct nla_policy flow_policy[KEYROT_A_FLOW_MAX + 1] = {
-	[KEYROT_A_FLOW_ID]		= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_COOKIE]		= { .type = NLA_U64 },
-	[KEYROT_A_FLOW_PEER_ADDR]	= { .type = NLA_UNSPEC, .minlen = 4,
-					    .maxlen = 16 },
-	[KEYROT_A_FLOW_PEER_PORT]	= { .type = NLA_U16 },
-	[KEYROT_A_FLOW_PEER_ID]		= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_ROLE]		= { .type = NLA_U8 },
-	[KEYROT_A_FLOW_CIPHER]		= { .type = NLA_U8 },
-	[KEYROT_A_FLOW_GRACE_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_EVENT_MS]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_FLAGS]		= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_REKEY_NEED]	= { .type = NLA_U32 },
-	[KEYROT_A_FLOW_EPOCH]		= { .type = NLA_NESTED },
-	[KEYROT_A_FLOW_STATS]		= { .type = NLA_NESTED },
-};
-
-static struct nla_policy epoch_policy[KEYROT_A_EPOCH_MAX + 1] = {
-	[KEYROT_A_EPOCH_NUMBER]		= { .type = NLA_U8 },
-	[KEYROT_A_EPOCH_KEY_ID]		= { .type = NLA_UNSPEC,
-					    .minlen = KEYROT_KEY_ID_LEN,
-					    .maxlen = KEYROT_KEY_ID_LEN },
-	[KEYROT_A_EPOCH_STATE]		= { .type = NLA_U32 },
-	[KEYROT_A_EPOCH_CONFIRMED]	= { .type = NLA_FLAG },
-	[KEYROT_A_EPOCH_PEER_SEEN]	= { .type = NLA_FLAG },
-};
-
-static struct nla_policy netns_policy[KEYROT_A_NETNS_MAX + 1] = {
-	[KEYROT_A_NETNS_PORT]		= { .type = NLA_U16 },
-};
-
-static struct nla_policy event_policy[KEYROT_A_EVENT_MAX + 1] = {
-	[KEYROT_A_EVENT_FLOW_ID]	= { .type = NLA_U32 },
-	[KEYROT_A_EVENT_COOKIE]		= { .type = NLA_U64 },
-	[KEYROT_A_EVENT_REASON]		= { .type = NLA_U32 },
-	[KEYROT_A_EVENT_EPOCH]		= { .type = NLA_U8 },
-	[KEYROT_A_EVENT_KEY_ID]		= { .type = NLA_UNSPEC,
-					    .minlen = KEYROT_KEY_ID_LEN,
-					    .maxlen = KEYROT_KEY_ID_LEN },
-	[KEYROT_A_EVENT_OLD_EPOCH]	= { .type = NLA_U8 },
-};
 
 int kr_nlc_open(struct kr_nlc *c)
 {
@@ -251,7 +210,7 @@ static int parse_epoch(struct nlattr *nest, struct kr_nlc_epoch *ep)
 {
 	struct nlattr *tb[KEYROT_A_EPOCH_MAX + 1];
 
-	if (nla_parse_nested(tb, KEYROT_A_EPOCH_MAX, nest, epoch_policy) ||
+	if (nla_parse_nested(tb, KEYROT_A_EPOCH_MAX, nest, kr_nlpol_epoch) ||
 	    !tb[KEYROT_A_EPOCH_NUMBER] || !tb[KEYROT_A_EPOCH_KEY_ID] ||
 	    !tb[KEYROT_A_EPOCH_STATE])
 		return -EPROTO;
@@ -272,7 +231,7 @@ static int parse_flow(struct nl_msg *msg, struct kr_nlc_flow *f)
 	int rem;
 
 	memset(f, 0, sizeof(*f));
-	if (genlmsg_parse(nlh, 0, tb, KEYROT_A_FLOW_MAX, flow_policy) ||
+	if (genlmsg_parse(nlh, 0, tb, KEYROT_A_FLOW_MAX, kr_nlpol_flow) ||
 	    !tb[KEYROT_A_FLOW_ID])
 		return -EPROTO;
 	f->id = nla_get_u32(tb[KEYROT_A_FLOW_ID]);
@@ -378,7 +337,7 @@ static int netns_cb(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[KEYROT_A_NETNS_MAX + 1];
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KEYROT_A_NETNS_MAX,
-			  netns_policy) || !tb[KEYROT_A_NETNS_PORT])
+			  kr_nlpol_netns) || !tb[KEYROT_A_NETNS_PORT])
 		return -EPROTO;
 	*(uint16_t *)arg = nla_get_u16(tb[KEYROT_A_NETNS_PORT]);
 	return 0;
@@ -432,7 +391,7 @@ static int event_cb(struct nl_msg *msg, void *arg)
 	struct event_ctx *x = arg;
 	struct kr_nlc_event ev = { .cmd = gh->cmd };
 
-	if (genlmsg_parse(nlh, 0, tb, KEYROT_A_EVENT_MAX, event_policy) ||
+	if (genlmsg_parse(nlh, 0, tb, KEYROT_A_EVENT_MAX, kr_nlpol_event) ||
 	    !tb[KEYROT_A_EVENT_FLOW_ID])
 		return NL_SKIP;
 	ev.flow_id = nla_get_u32(tb[KEYROT_A_EVENT_FLOW_ID]);
