@@ -13,8 +13,8 @@ pkgs=(
 	make gcc libc6-dev linux-headers-amd64 linux-headers-6.12-amd64
 	# full kernel sources: KUnit on UML, kunit.ko, checkpatch, YNL
 	linux-source-6.1 linux-source-6.12 flex bison libelf-dev bc xz-utils
-	# the VM: qemu, an initramfs of busybox, module tools, iproute2
-	qemu-system-x86 busybox-static kmod cpio iproute2
+	# the VM: an initramfs of busybox, module tools, iproute2 (QEMU below)
+	busybox-static kmod cpio iproute2
 	# userspace: libnl-3 for the genetlink family, OpenSSL for OAP
 	libnl-3-dev libnl-genl-3-dev libssl-dev pkg-config
 	# tests: vectors generator, wire decoder, YNL; captures in the VM
@@ -33,6 +33,49 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# QEMU 8.0 or later.  Debian 12's own QEMU (7.2) corrupts EFLAGS in TCG
+# under sustained ChaCha20-Poly1305 traffic in 6.12 guests (README.md
+# "Known problems"), so on Debian 12 it comes from bookworm-backports.
+qemu_major() {
+	{ qemu-system-x86_64 --version 2>/dev/null || true; } |
+		sed -n '1s/^QEMU emulator version \([0-9]*\)\..*/\1/p'
+}
+
+install_qemu() {
+	local major codename bp=/etc/apt/sources.list.d/keyrot-bookworm-backports.sources
+	major=$(qemu_major)
+	[ -n "$major" ] && [ "$major" -ge 8 ] && return 0
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	export DEBIAN_FRONTEND=noninteractive
+	if [ "$codename" = bookworm ]; then
+		if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d; then
+			echo "deps: adding bookworm-backports ($bp) for QEMU >= 8"
+			cat >"$bp" <<-EOF
+			Types: deb
+			URIs: http://deb.debian.org/debian
+			Suites: bookworm-backports
+			Components: main
+			Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+			EOF
+		fi
+		echo "deps: installing qemu-system-x86 from bookworm-backports"
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends \
+			-t bookworm-backports qemu-system-x86 >/dev/null
+	else
+		echo "deps: installing qemu-system-x86"
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends qemu-system-x86 >/dev/null
+	fi
+	major=$(qemu_major)
+	[ -n "$major" ] && [ "$major" -ge 8 ] || {
+		echo "deps: qemu-system-x86_64 is $(qemu-system-x86_64 --version 2>/dev/null | head -1); keyrot's VM tests need 8.0 or later" >&2
+		exit 1
+	}
+}
+
+install_qemu
 
 # Unpack the kernel image matching each installed headers tree, without
 # installing it (no postinst, /boot untouched).
