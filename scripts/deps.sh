@@ -49,7 +49,7 @@ install_qemu() {
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	export DEBIAN_FRONTEND=noninteractive
 	if [ "$codename" = bookworm ]; then
-		if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d; then
+		if ! grep -rqsE '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d; then
 			echo "deps: adding bookworm-backports ($bp) for QEMU >= 8"
 			cat >"$bp" <<-EOF
 			Types: deb

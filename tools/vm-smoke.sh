@@ -12,29 +12,20 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/results.sh"
+. "$top/tests/e2e/vm-results.sh"
 kver=${1:-6.1}
 
 make -s -C "$top/tools" >/dev/null
 ko=$("$top/scripts/kbuild.sh" "$kver" plain)
-# KR_VM_KEEP=DIR keeps the VM's /out (logs, JSON results) in DIR/vm.
-if [ -n "${KR_VM_KEEP:-}" ]; then
-	out=$KR_VM_KEEP
-	mkdir -p "$out"
-else
-	out=$(mktemp -d)
-	trap 'rm -rf "$out"' EXIT
-fi
+kr_vm_workdir
+out=$kr_vm_dir
 
 status=0
 "$top/tests/vm/run" --kernel "$kver" --with "$ko" --with "$top/build/krctl" \
 	--with "$top/build/krperf" --with "$top/tests/e2e/vm-lib.sh" \
-	--out "$out/vm" - <<'EOF' || status=$?
+	--with "$top/tests/e2e/vm-check.sh" --out "$out/vm" - <<'EOF' || status=$?
 set -u
-R=/out/results		# "ok NAME" / "not ok NAME: why" lines
-ok() { echo "ok $1" >>$R; }
-nok() { echo "not ok $1${2:+: $2}" >>$R; }
-check() { name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
-waitfile() { n=0; while [ ! -f "$1" ]; do sleep 0.1; n=$((n + 1)); [ $n -lt 100 ] || return 1; done; }
+. /with/vm-check.sh	# ok, nok, check: lines of /out/results
 json_ok() { grep -q '"ok":true' "$1"; }
 # same_data SENT RECV N: the logs are equal and hold N DATA payloads.
 same_data() { cmp -s "$1" "$2" && [ "$(grep -c '^44' "$1")" -eq "$3" ]; }
@@ -138,21 +129,6 @@ check port-set sh -c "ip netns exec a krctl port 40000 && ip netns exec a krctl 
 ok complete
 EOF
 
-if [ -f "$out/vm/results" ]; then
-	grep -qx 'ok complete' "$out/vm/results" ||
-		echo "not ok complete: the script stopped early" >>"$out/vm/results"
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) kr_result PASS "tools-vm/$kver/${line#ok }" ;;
-		"not ok "*)
-			name=${line#not ok }
-			kr_result FAIL "tools-vm/$kver/${name%%:*}" \
-				"${name#*: }"
-			status=1 ;;
-		esac
-	done <"$out/vm/results"
-else
-	kr_result FAIL "tools-vm/$kver" "no results (vm exit $status)"
-fi
+kr_vm_results "$out/vm/results" "tools-vm/$kver" || status=1
 [ "$status" -eq 0 ] || { [ -f "$out/vm/console.log" ] && tail -30 "$out/vm/console.log"; }
 exit "$status"

@@ -38,6 +38,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/results.sh"
+. "$top/tests/e2e/vm-results.sh"
 kver=${1:-6.1}
 [ $# -eq 0 ] || shift
 case $kver in
@@ -60,13 +61,8 @@ done
 make -s -C "$top/tools" >/dev/null
 make -s -C "$top/userspace" >/dev/null
 ko=$("$top/scripts/kbuild.sh" "$kver" plain)
-if [ -n "${KR_VM_KEEP:-}" ]; then
-	work=$KR_VM_KEEP
-	mkdir -p "$work"
-else
-	work=$(mktemp -d)
-	trap 'rm -rf "$work"' EXIT
-fi
+kr_vm_workdir
+work=$kr_vm_dir
 
 status=0
 start=$SECONDS
@@ -104,24 +100,8 @@ EOF
 			"tests/vm/run exit $rc (KR_VM_KEEP=DIR keeps its console log)"
 		status=1
 	fi
-	res=$work/$boot/results
-	if [ -f "$res" ]; then
-		grep -qx "ok $boot/complete" "$res" ||
-			echo "not ok $boot/complete: the VM script stopped early" >>"$res"
-		while IFS= read -r line; do
-			case $line in
-			"ok "*) kr_result PASS "e2e-$kver/irmd/${line#ok }" ;;
-			"not ok "*)
-				name=${line#not ok }
-				kr_result FAIL "e2e-$kver/irmd/${name%%:*}" \
-					"${name#*: }"
-				status=1 ;;
-			esac
-		done <"$res"
-	else
-		kr_result FAIL "e2e-$kver/irmd/$boot/complete" "no results from the VM"
+	kr_vm_results "$work/$boot/results" "e2e-$kver/irmd" "$boot/complete" ||
 		status=1
-	fi
 	echo "irmd-matrix $kver: boot $boot took $((SECONDS - bstart)) s"
 	[ -f "$work/$boot/timings" ] && sed 's/^/  scenario /; s/$/ s/' "$work/$boot/timings"
 done

@@ -27,18 +27,14 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/results.sh"
+. "$top/tests/e2e/vm-results.sh"
 kver=${1:-6.1}
 
 make -s -C "$top/tools" >/dev/null
 make -s -C "$top/userspace" >/dev/null
 ko=$("$top/scripts/kbuild.sh" "$kver" plain)
-if [ -n "${KR_VM_KEEP:-}" ]; then
-	out=$KR_VM_KEEP
-	mkdir -p "$out"
-else
-	out=$(mktemp -d)
-	trap 'rm -rf "$out"' EXIT
-fi
+kr_vm_workdir
+out=$kr_vm_dir
 
 status=0
 "$top/tests/vm/run" --kernel "$kver" --with "$ko" --with "$top/build/irmd" \
@@ -169,26 +165,10 @@ if begin resp-installed; then
 	check rekeys-after-restart test "$(after b 'epoch switched')" -ge 2
 	kr_irmd_stop a; kr_irmd_stop b
 fi
-S=all
-ok complete
+echo "ok complete" >>$R
 EOF
 
-if [ -f "$out/vm/results" ]; then
-	grep -qx 'ok all/complete' "$out/vm/results" ||
-		echo "not ok all/complete: the script stopped early" >>"$out/vm/results"
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) kr_result PASS "irmd-restart/$kver/${line#ok }" ;;
-		"not ok "*)
-			name=${line#not ok }
-			kr_result FAIL "irmd-restart/$kver/${name%%:*}" \
-				"${name#*: }"
-			status=1 ;;
-		esac
-	done <"$out/vm/results"
-else
-	kr_result FAIL "irmd-restart/$kver" "no results (vm exit $status)"
-fi
+kr_vm_results "$out/vm/results" "irmd-restart/$kver" || status=1
 if [ "$status" -ne 0 ]; then
 	for f in "$out"/vm/*/irmd-[ab].log; do
 		[ -f "$f" ] && { echo "--- $f (last 25 lines)"; tail -25 "$f"; }

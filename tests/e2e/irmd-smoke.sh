@@ -20,29 +20,22 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/results.sh"
+. "$top/tests/e2e/vm-results.sh"
 kver=${1:-6.1}
 
 make -s -C "$top/tools" >/dev/null
 make -s -C "$top/userspace" >/dev/null
 ko=$("$top/scripts/kbuild.sh" "$kver" plain)
-if [ -n "${KR_VM_KEEP:-}" ]; then
-	out=$KR_VM_KEEP
-	mkdir -p "$out"
-else
-	out=$(mktemp -d)
-	trap 'rm -rf "$out"' EXIT
-fi
+kr_vm_workdir
+out=$kr_vm_dir
 
 status=0
 "$top/tests/vm/run" --kernel "$kver" --with "$ko" --with "$top/build/irmd" \
 	--with "$top/build/krctl" --with "$top/build/krperf" \
 	--with "$top/tests/e2e/vm-lib.sh" --with "$top/tests/e2e/irmd-lib.sh" \
-	--out "$out/vm" - <<'EOF' || status=$?
+	--with "$top/tests/e2e/vm-check.sh" --out "$out/vm" - <<'EOF' || status=$?
 set -u
-R=/out/results		# "ok NAME" / "not ok NAME: why" lines
-ok() { echo "ok $1" >>$R; }
-nok() { echo "not ok $1${2:+: $2}" >>$R; }
-check() { name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
+. /with/vm-check.sh	# ok, nok, check: lines of /out/results
 . /with/vm-lib.sh
 . /with/irmd-lib.sh
 D=/out/irmd
@@ -171,22 +164,7 @@ kr_irmd_stop a && kr_irmd_stop b && ok start-stop || nok start-stop
 ok complete
 EOF
 
-if [ -f "$out/vm/results" ]; then
-	grep -qx 'ok complete' "$out/vm/results" ||
-		echo "not ok complete: the script stopped early" >>"$out/vm/results"
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) kr_result PASS "irmd-smoke/$kver/${line#ok }" ;;
-		"not ok "*)
-			name=${line#not ok }
-			kr_result FAIL "irmd-smoke/$kver/${name%%:*}" \
-				"${name#*: }"
-			status=1 ;;
-		esac
-	done <"$out/vm/results"
-else
-	kr_result FAIL "irmd-smoke/$kver" "no results (vm exit $status)"
-fi
+kr_vm_results "$out/vm/results" "irmd-smoke/$kver" || status=1
 if [ "$status" -ne 0 ]; then
 	for f in "$out"/vm/irmd/irmd-a.log "$out"/vm/irmd/irmd-b.log; do
 		[ -f "$f" ] && { echo "--- $f (last 30 lines)"; tail -30 "$f"; }
