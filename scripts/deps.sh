@@ -44,11 +44,12 @@ qemu_major() {
 
 install_qemu() {
 	local major codename bp=/etc/apt/sources.list.d/keyrot-bookworm-backports.sources
+	local from=()
 	major=$(qemu_major)
 	[ -n "$major" ] && [ "$major" -ge 8 ] && return 0
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	export DEBIAN_FRONTEND=noninteractive
 	if [ "$codename" = bookworm ]; then
+		from=(-t bookworm-backports)
 		if ! grep -rqsE '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d; then
 			echo "deps: adding bookworm-backports ($bp) for QEMU >= 8"
 			cat >"$bp" <<-EOF
@@ -59,15 +60,12 @@ install_qemu() {
 			Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 			EOF
 		fi
-		echo "deps: installing qemu-system-x86 from bookworm-backports"
-		apt-get update -qq
-		apt-get install -y -qq --no-install-recommends \
-			-t bookworm-backports qemu-system-x86 >/dev/null
-	else
-		echo "deps: installing qemu-system-x86"
-		apt-get update -qq
-		apt-get install -y -qq --no-install-recommends qemu-system-x86 >/dev/null
 	fi
+	echo "deps: installing qemu-system-x86${from:+ from ${from[1]}}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${from[@]}" \
+		qemu-system-x86 >/dev/null
 	major=$(qemu_major)
 	[ -n "$major" ] && [ "$major" -ge 8 ] || {
 		echo "deps: qemu-system-x86_64 is $(qemu-system-x86_64 --version 2>/dev/null | head -1); keyrot's VM tests need 8.0 or later" >&2

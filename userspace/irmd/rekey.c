@@ -464,19 +464,16 @@ void kr_rekey_on_timeout(struct kr_irmd *d, struct kr_reg_flow *f)
 {
 	char text[160];
 
+	snprintf(text, sizeof(text), "no answer from %s after %u sends",
+		 kr_peer_name(d, f->peer), f->rk.sends);
 	if (f->kind == KR_XCHG_HOLDS) {
-		snprintf(text, sizeof(text),
-			 "no answer from %s after %u sends (holds? about pending epoch %u)",
-			 kr_peer_name(d, f->peer), f->rk.sends,
-			 f->rk.pending);
-		kr_warn("flow %u: holds?: no answer from %s after %u sends: epoch %u stays pending, asked again on the next unconfirmed event",
-			f->id, kr_peer_name(d, f->peer), f->rk.sends,
-			f->rk.pending);
+		kr_warn("flow %u: holds?: %s: epoch %u stays pending, asked again on the next unconfirmed event",
+			f->id, text, f->rk.pending);
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 " (holds? about pending epoch %u)", f->rk.pending);
 		kr_rk_on_holds_timeout(f, text);
 		return;
 	}
-	snprintf(text, sizeof(text), "no answer from %s after %u sends",
-		 kr_peer_name(d, f->peer), f->rk.sends);
 	kr_warn("flow %u: re-key of epoch %u: %s; retry after backoff (data flows on epoch %u meanwhile)",
 		f->id, f->rk.pending, text, f->epoch);
 	act(d, f, kr_rk_on_failed(f, -ETIMEDOUT, text, kr_mono_ms(),
